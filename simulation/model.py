@@ -1,0 +1,145 @@
+"""`PainCycleModel`: a mesa model whose population lives in numpy columns, advanced a day a step."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from simulation.agents import Person
+from simulation.outcomes import distributions, panel_rows, population_metrics
+from simulation.population import synthesise
+from simulation.rng import stream
+from simulation.rules import DailyNoise, advance_day
+from simulation.scenario import Scenario
+from simulation.settle import accelerated
+from simulation.status import ClinicalStatus
+
+
+class PainCycleModel(mesa.Model):
+    """The pain - depression - sleep cycle in a synthetic adult population; one step is one day.
+
+    The population is synthesised, settled (see `simulation.settle`), then simulated for
+    `burn_in_days` so that the 12-month windows fill; `model.day` is 0 when construction returns.
+
+    Args:
+        scenario: a `Scenario` (e.g. from `load_scenario`); the default scenario if omitted.
+        seed: the run seed; the scenario's seed if omitted.
+        population: overrides the scenario's population size.
+        replicate: which replicate of the run this is (selects the random streams).
+        burn_in_days: overrides the scenario's burn-in.
+        agent_views: create one mesa `Person` per individual in `model.agents`. They cost about
+            10 microseconds and 0.5 kB each, so batch runs of large populations switch them off.
+
+    Examples:
+        >>> from simulation import PainCycleModel, Scenario
+        >>> model = PainCycleModel(Scenario(population=500, burn_in_days=30), seed=1)
+        >>> model.step()
+        >>> model.day, len(model.agents)
+        (1, 500)
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario | None = None,
+        *,
+        seed: int | None = None,
+        population: int | None = None,
+        replicate: int = 0,
+        burn_in_days: int | None = None,
+        agent_views: bool = True,
+    ):
+        scenario = scenario if scenario is not None else Scenario()
+        seed = scenario.seed if seed is None else int(seed)
+        super().__init__(rng=stream(seed, replicate, "mesa"))
+        self.scenario = scenario
+        self.params = scenario.parameters
+        self.seed = seed
+        self.replicate = replicate
+        size = int(population if population is not None else scenario.population)
+        burn_in = scenario.burn_in_days if burn_in_days is None else int(burn_in_days)
+
+        self.state = synthesise(size, self.params, stream(seed, replicate, "population"))
+        self.status = ClinicalStatus(size, self.params.status)
+        self._daily = stream(seed, replicate, "daily")
+        self._noise = DailyNoise.allocate(size)
+        self.day = -burn_in - scenario.settle_days
+        settling = accelerated(self.params)
+        for _ in range(scenario.settle_days):
+            self._advance(settling)
+        for _ in range(burn_in):
+            self._advance()
+
+        outputs = scenario.outputs
+        self.record_every = outputs.record_every_days
+        self.panel_every = outputs.panel_every_days
+        panel_size = min(outputs.panel_size, size)
+        chosen = stream(seed, replicate, "panel").choice(size, size=panel_size, replace=False)
+        self.panel_index = np.sort(chosen)
+        self._series: list[dict[str, float]] = []
+        self._panel: list[dict[str, np.ndarray]] = []
+        self._record()
+
+        if agent_views:
+            for index in range(size):
+                Person(self, index)
+
+    # -- the day -----------------------------------------------------------------------------
+    def _advance(self, params=None) -> None:
+        self._noise.draw(self._daily)
+        advance_day(self.state, params or self.params, self._noise)
+        self.day += 1
+        self.status.update(self.state, self.day)
+
+    def step(self) -> None:
+        """Advance everyone by one day and record the outcomes that fall due."""
+        self._advance()
+        self._record()
+
+    def _record(self) -> None:
+        if self.day % self.record_every == 0:
+            self._series.append({"day": self.day, **population_metrics(self)})
+        if self.panel_index.size and self.day % self.panel_every == 0:
+            self._panel.append(panel_rows(self, self.panel_index))
+
+    def run(self, days: int | None = None, progress: Callable[[int], None] | None = None) -> PainCycleModel:
+        """Step `days` days (the scenario's duration if omitted); `progress(days_done)` is called
+        now and then. Returns the model, so `PainCycleModel(s).run().population_series()` reads."""
+        days = self.scenario.duration_days if days is None else int(days)
+        for done in range(1, days + 1):
+            self.step()
+            if progress is not None and (done % 30 == 0 or done == days):
+                progress(done)
+        return self
+
+    # -- looking at it -----------------------------------------------------------------------
+    def metrics(self) -> dict[str, float]:
+        """Today's population outcomes (prevalences, means, conditional prevalences)."""
+        return population_metrics(self)
+
+    def population_series(self) -> pd.DataFrame:
+        """The population outcomes recorded so far, one row per recorded day."""
+        return pd.DataFrame(self._series)
+
+    def panel(self) -> pd.DataFrame:
+        """Daily trajectories of the panel members recorded so far (long format)."""
+        if not self._panel:
+            return pd.DataFrame()
+        return pd.DataFrame({k: np.concatenate([p[k] for p in self._panel]) for k in self._panel[0]})
+
+    def distributions(self) -> pd.DataFrame:
+        """Today's distribution of pain, PHQ-9 and ISI (share of the population per bin)."""
+        return pd.DataFrame(distributions(self))
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """Everyone's state today, one row per person (traits, states, instruments, statuses)."""
+        frame = pd.DataFrame(self.state.as_dict())
+        frame["phq9"] = self.state.phq9
+        frame["isi"] = self.state.isi
+        frame["chronic_pain"] = self.status.chronic_pain()
+        frame["depression"] = self.status.mde_12m(self.day)
+        frame["insomnia"] = self.status.insomnia_disorder()
+        frame.index.name = "person"
+        return frame

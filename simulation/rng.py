@@ -1,0 +1,38 @@
+"""Random-number streams: one seed per run, split by replicate and by purpose.
+
+Each (replicate, purpose) pair gets its own generator from `numpy.random.SeedSequence`, keyed by a
+fixed index. Two consequences the design relies on:
+
+- a replicate's numbers depend only on the run seed and the replicate index, never on which worker
+  ran it or how many workers there were;
+- a purpose draws from its own stream, so adding draws for one purpose (an intervention's uptake,
+  say) shifts nobody's daily noise: common random numbers across scenarios.
+
+The index of a stream is part of the results' identity: append new purposes, never reorder.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+STREAMS: dict[str, int] = {
+    "population": 0,  # traits and initial states
+    "daily": 1,  # the day-to-day noise of the rules
+    "panel": 2,  # which individuals are followed in the panel
+    "mesa": 3,  # mesa.Model's own generators (agent shuffles); the rules never use it
+    "uptake": 4,  # reserved for interventions: who takes a treatment up
+    "adherence": 5,  # reserved for interventions: session attendance
+    "dropout": 6,  # reserved for interventions: stopping treatment
+}
+
+
+def seed_sequence(seed: int, replicate: int, purpose: str) -> np.random.SeedSequence:
+    """The seed sequence of one purpose in one replicate of a run."""
+    if purpose not in STREAMS:
+        raise KeyError(f"unknown random stream {purpose!r}; known: {', '.join(STREAMS)}")
+    return np.random.SeedSequence(entropy=seed, spawn_key=(replicate, STREAMS[purpose]))
+
+
+def stream(seed: int, replicate: int, purpose: str) -> np.random.Generator:
+    """A generator for one purpose in one replicate of a run."""
+    return np.random.Generator(np.random.PCG64(seed_sequence(seed, replicate, purpose)))

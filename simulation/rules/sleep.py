@@ -1,0 +1,79 @@
+"""Tonight's sleep: a person's usual sleep, disturbed by today's pain, mood and stress load.
+
+    poor_sleep = sleep_setpoint + from_pain * pain / 10 + from_mood * mood + from_hpa * hpa_load
+                 + nightly noise, kept in 0-1
+
+`sleep_recent`, an exponential average over about a fortnight, is what the Insomnia Severity Index
+(two-week recall) reads: ISI = 28 * sleep_recent.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.declare import ParamGroup, param
+
+
+class SleepParams(ParamGroup):
+    setpoint_mean: float = param(
+        0.116, lo=0.0, hi=0.8, unit="0-1 poor sleep", basis="calibrated",
+        source="calibrated to insomnia disorder 6-10% (Ohayon 2002, Sleep Med Rev)",
+        doc="Population mean of a person's usual poor-sleep level.")
+    setpoint_sd: float = param(
+        0.11, lo=0.0, hi=0.4, unit="0-1 poor sleep", basis="assumption", source="assumption",
+        doc="Spread of usual poor-sleep levels between people.")
+    female: float = param(
+        0.03, lo=0.0, hi=0.2, unit="0-1 poor sleep", basis="assumption",
+        source="Ohayon 2002 (insomnia about 1.4 times as common in women); size assumed",
+        doc="Usual poor-sleep shift for women.")
+    age_per_decade: float = param(
+        0.01, lo=0.0, hi=0.1, unit="0-1 poor sleep per 10 years", basis="assumption",
+        source="Ohayon 2002 (insomnia symptoms rise with age); size assumed",
+        doc="Rise of usual poor sleep with age, per decade from 45.")
+    vulnerability_per_sd: float = param(
+        0.03, lo=0.0, hi=0.2, unit="0-1 poor sleep per SD", basis="assumption",
+        source="seed 000 (shared vulnerability)", doc="Usual poor-sleep shift per SD of vulnerability.")
+    noise_sd: float = param(
+        0.15, lo=0.0, hi=0.5, unit="0-1 poor sleep", basis="assumption", source="assumption",
+        doc="Night-to-night fluctuation of sleep not explained by the model.")
+    from_pain: float = param(
+        0.22, lo=0.0, hi=1.0, unit="poor sleep per 10 NRS points", basis="assumption",
+        source="seed 004 (a more painful day is followed by worse sleep; weaker than sleep -> pain); seed 000, seed 002",
+        doc="Edge pain -> poor sleep that night.")
+    from_mood: float = param(
+        0.25, lo=0.0, hi=1.0, unit="poor sleep per unit mood severity", basis="assumption",
+        source="seed 002 (depression independently degrades sleep quality)",
+        doc="Edge low mood -> poor sleep.")
+    from_hpa: float = param(
+        0.10, lo=0.0, hi=1.0, unit="poor sleep per unit HPA load", basis="assumption",
+        source="seed 003 (hypercortisolism, disturbed cortisol rhythm); size assumed",
+        doc="Edge stress load -> poor sleep.")
+    recall_days: float = param(
+        14.0, lo=1.0, hi=60.0, unit="days", basis="cited",
+        source="Morin et al. 2011, Sleep (ISI asks about the last two weeks)",
+        doc="Averaging span of sleep_recent, the fortnight the ISI recalls.")
+
+
+def sleep_setpoint(p: SleepParams, traits, person_noise: np.ndarray) -> np.ndarray:
+    """Each person's usual poor-sleep level (computed at synthesis)."""
+    setpoint = (
+        p.setpoint_mean
+        + p.setpoint_sd * person_noise
+        + p.female * traits.female
+        + p.age_per_decade * (traits.age - 45.0) / 10.0
+        + p.vulnerability_per_sd * traits.vulnerability
+    )
+    return np.clip(setpoint, 0.0, 1.0).astype(np.float32)
+
+
+def update_sleep(state, p: SleepParams, noise: np.ndarray) -> None:
+    """Tonight's sleep from today's pain and mood; then the fortnight average the ISI reads."""
+    night = state.sleep
+    np.multiply(state.pain, np.float32(p.from_pain / 10.0), out=night)
+    night += p.from_mood * state.mood
+    night += p.from_hpa * state.hpa_load
+    night += state.sleep_setpoint
+    night += np.float32(p.noise_sd) * noise
+    np.clip(night, 0.0, 1.0, out=night)
+    recent = state.sleep_recent
+    recent += np.float32(1.0 / p.recall_days) * (night - recent)

@@ -1,0 +1,103 @@
+"""The population's state: one preallocated numpy column per variable, each declared once.
+
+The daily rules update whole columns at once (structure of arrays). Mesa agents are thin views
+onto a row (see `simulation.agents`). Every column says its dtype, starting value, bounds, unit and
+what it means, so a reader knows what `state.sleep` holds without reading the rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str
+    default: float
+    lower: float | None
+    upper: float | None
+    unit: str
+    kind: str  # trait | fast | latent | slow
+    label: str
+
+
+F = "float32"
+
+COLUMNS: tuple[Column, ...] = (
+    # traits: fixed for a person during a run (ages are not advanced: a closed cohort)
+    Column("age", F, 45.0, 18.0, 90.0, "years", "trait", "age at the start of the run"),
+    Column("female", "bool", 0, None, None, "flag", "trait", "female sex"),
+    Column("ses", F, 0.0, None, None, "SD", "trait", "socioeconomic status (z-score; low is worse)"),
+    Column("employed", "bool", 0, None, None, "flag", "trait", "in paid work"),
+    Column("job_strain", F, 0.0, 0.0, 1.0, "0-1", "trait", "job strain (high demand, low control)"),
+    Column("smoker", "bool", 0, None, None, "flag", "trait", "current smoker"),
+    Column("obese", "bool", 0, None, None, "flag", "trait", "BMI 30 or more"),
+    Column("exercises", "bool", 0, None, None, "flag", "trait", "meets aerobic activity guideline"),
+    Column("vulnerability", F, 0.0, None, None, "SD", "trait", "shared, mostly non-genetic liability"),
+    Column("nociception_setpoint", F, 0.0, None, None, "ln NRS", "trait",
+           "log of the tissue nociception a person's flares relax back to"),
+    Column("sleep_setpoint", F, 0.2, 0.0, 1.0, "0-1", "trait", "usual poor-sleep level without pain or low mood"),
+    Column("mood_setpoint", F, 0.1, 0.0, 1.0, "0-1", "trait", "usual depressive-symptom level outside episodes"),
+    Column("mood_liability", F, 0.0, None, None, "log hazard", "trait",
+           "trait part of the log hazard of a depressive episode"),
+    # fast states: change every day
+    Column("pain", F, 0.0, 0.0, 10.0, "NRS 0-10", "fast", "today's pain intensity"),
+    Column("mood", F, 0.1, 0.0, 1.0, "0-1 (x27 = PHQ-9)", "fast", "today's depressive-symptom severity"),
+    Column("sleep", F, 0.2, 0.0, 1.0, "0-1", "fast", "last night's poor-sleep severity (0 = restorative)"),
+    Column("sleep_recent", F, 0.2, 0.0, 1.0, "0-1 (x28 = ISI)", "fast",
+           "poor sleep over about the last fortnight (exponential average)"),
+    # latent processes
+    Column("log_nociception", F, 0.0, None, None, "ln NRS", "latent", "log of today's tissue nociception"),
+    Column("in_episode", "bool", 0, None, None, "flag", "latent", "in a depressive episode (latent)"),
+    # slow mechanisms: weeks to months
+    Column("hpa_load", F, 0.0, 0.0, 1.0, "0-1", "slow", "stress load on the HPA axis (hypercortisolism)"),
+    Column("sensitisation", F, 0.0, 0.0, 1.0, "0-1", "slow", "central sensitisation, weakened descending inhibition"),
+    Column("inflammation", F, 0.0, 0.0, 1.0, "0-1", "slow", "neuro-inflammation (microglial activation)"),
+    Column("catastrophising", F, 0.0, 0.0, 1.0, "0-1", "slow", "pain catastrophising"),
+    Column("withdrawal", F, 0.0, 0.0, 1.0, "0-1", "slow", "activity withdrawal and deconditioning"),
+    Column("invalidation", F, 0.0, 0.0, 1.0, "0-1", "slow", "social invalidation: not being believed"),
+    Column("opioid_exposure", F, 0.0, 0.0, 1.0, "0-1", "slow", "opioid exposure (set by treatment)"),
+    Column("opioid_dependence", F, 0.0, 0.0, 1.0, "0-1", "slow", "opioid dependence"),
+)
+
+COLUMN_BY_NAME = {c.name: c for c in COLUMNS}
+SLOW_STATES = tuple(c.name for c in COLUMNS if c.kind == "slow")
+
+
+class PopulationState:
+    """Preallocated columns for `size` people; attribute access by column name (`state.pain`)."""
+
+    def __init__(self, size: int):
+        self.size = int(size)
+        for col in COLUMNS:
+            setattr(self, col.name, np.full(self.size, col.default, dtype=col.dtype))
+
+    def column(self, name: str) -> np.ndarray:
+        if name not in COLUMN_BY_NAME:
+            raise KeyError(f"no state column {name!r}; columns: {', '.join(COLUMN_BY_NAME)}")
+        return getattr(self, name)
+
+    def as_dict(self) -> dict[str, np.ndarray]:
+        return {c.name: getattr(self, c.name) for c in COLUMNS}
+
+    def nbytes(self) -> int:
+        return sum(getattr(self, c.name).nbytes for c in COLUMNS)
+
+    # Instruments, derived where they are read so they can never disagree with the state.
+    @property
+    def phq9(self) -> np.ndarray:
+        """PHQ-9 equivalent (0-27) of today's depressive symptoms."""
+        return self.mood * np.float32(27.0)
+
+    @property
+    def isi(self) -> np.ndarray:
+        """Insomnia Severity Index equivalent (0-28) of the last fortnight's sleep."""
+        return self.sleep_recent * np.float32(28.0)
+
+    @property
+    def nociception(self) -> np.ndarray:
+        """Today's tissue nociception in NRS points."""
+        return np.exp(self.log_nociception)

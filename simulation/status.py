@@ -1,0 +1,132 @@
+"""Clinical statuses, judged over windows the way the instruments judge them.
+
+- chronic pain: pain on most days (more than half) of the last 3 months (NHIS, Dahlhamer 2018);
+- high-impact chronic pain: chronic pain that limits life or work (withdrawal above a threshold);
+- MIDUS back pain (seed 001): pain almost every day or several times a week in the last 30 days;
+- major depressive episode: PHQ-9 at or above 10 on 14 days running (DSM-5 two-week criterion);
+  the 12-month measure counts anyone with such an episode in the last 365 days (as MIDUS asks);
+- insomnia disorder: poor nights on at least 3 nights a week over the last 3 months (DSM-5);
+- clinical insomnia: ISI at or above 15 (Morin 2011).
+
+Daily flags live in a 91-day ring buffer (one byte a person a day, one bit per flag), so every
+window count is updated in O(n) a day: add today's flag, drop the one leaving the window.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.declare import ParamGroup, param
+
+WINDOW_DAYS = 91  # the longest window (3 months); the others must fit inside it
+_PAIN_BIT = np.uint8(1)
+_NIGHT_BIT = np.uint8(2)
+NEVER = np.int32(-(10**6))
+ALL = slice(None)
+
+
+class StatusParams(ParamGroup):
+    pain_day_threshold: float = param(
+        3.0, lo=0.5, hi=8.0, unit="NRS points", basis="assumption",
+        source="assumption: a day counts as a pain day at NRS 3 or more (mild pain noticed)",
+        doc="Pain at or above this counts the day as a pain day.")
+    chronic_pain_min_days: float = param(
+        46.0, lo=1.0, hi=91.0, unit="days of 91", basis="cited",
+        source="Dahlhamer et al. 2018 (pain on most days or every day in the past 3 months)",
+        doc="Pain days in the last 91 needed for chronic pain.")
+    midus_window_days: float = param(
+        30.0, lo=7.0, hi=91.0, unit="days", basis="cited", source="seed 001 (MIDUS: the last 30 days)",
+        doc="Window of the MIDUS back-pain question.")
+    midus_min_days: float = param(
+        12.0, lo=1.0, hi=91.0, unit="days of the window", basis="cited",
+        source="seed 001 (almost every day or several times a week: about 3 a week)",
+        doc="Pain days in the MIDUS window needed for MIDUS back pain.")
+    high_impact_withdrawal: float = param(
+        0.54, lo=0.0, hi=1.0, unit="0-1 withdrawal", basis="calibrated",
+        source="calibrated to high-impact chronic pain 8.0% (Dahlhamer et al. 2018)",
+        doc="Withdrawal at or above which chronic pain counts as high-impact.")
+    mde_phq9_threshold: float = param(
+        10.0, lo=1.0, hi=27.0, unit="PHQ-9 points", basis="cited",
+        source="Kroenke et al. 2001, J Gen Intern Med (PHQ-9 >= 10: sensitivity and specificity 88%)",
+        doc="Daily PHQ-9 at or above this counts as a low-mood day.")
+    mde_min_days: float = param(
+        14.0, lo=1.0, hi=90.0, unit="days", basis="cited", source="DSM-5 (two weeks); seed 001",
+        doc="Consecutive low-mood days that make a major depressive episode.")
+    mde_lookback_days: float = param(
+        365.0, lo=1.0, hi=3650.0, unit="days", basis="cited",
+        source="Hasin et al. 2018; seed 001 (episodes during the last year)",
+        doc="Window of the period (12-month) prevalence of major depression.")
+    bad_night_threshold: float = param(
+        0.5, lo=0.05, hi=1.0, unit="0-1 poor sleep", basis="assumption",
+        source="assumption: a night at 0.5 or worse is a night of clinically disturbed sleep",
+        doc="Poor sleep at or above this counts as a bad night.")
+    insomnia_min_nights: float = param(
+        39.0, lo=1.0, hi=91.0, unit="nights of 91", basis="cited",
+        source="DSM-5 insomnia disorder (3 nights a week for 3 months)",
+        doc="Bad nights in the last 91 needed for insomnia disorder.")
+    clinical_isi_threshold: float = param(
+        15.0, lo=1.0, hi=28.0, unit="ISI points", basis="cited",
+        source="Morin et al. 2011, Sleep (ISI 15-28: clinical insomnia)",
+        doc="ISI at or above this counts as clinical insomnia.")
+
+
+class ClinicalStatus:
+    """Window counts and the statuses derived from them, for every person."""
+
+    def __init__(self, size: int, params: StatusParams):
+        self.params = params
+        self.flags = np.zeros((WINDOW_DAYS, size), np.uint8)
+        self.pain_days = np.zeros(size, np.int16)  # in the last 91 days
+        self.pain_days_midus = np.zeros(size, np.int16)  # in the MIDUS window
+        self.bad_nights = np.zeros(size, np.int16)  # in the last 91 nights
+        self.low_mood_run = np.zeros(size, np.int16)  # consecutive low-mood days, capped
+        self.last_mde_day = np.full(size, NEVER, np.int32)
+        self.cursor = 0  # ring position of today
+
+    def update(self, state, day: int) -> None:
+        """Record today's flags and move every window on by one day."""
+        p = self.params
+        pain_day = state.pain >= p.pain_day_threshold
+        bad_night = state.sleep >= p.bad_night_threshold
+        midus_window = int(p.midus_window_days)
+
+        leaving = self.flags[self.cursor]  # the day 91 days ago
+        leaving_midus = self.flags[(self.cursor - midus_window) % WINDOW_DAYS]
+        self.pain_days -= leaving & _PAIN_BIT
+        self.bad_nights -= (leaving & _NIGHT_BIT) >> 1
+        self.pain_days_midus -= leaving_midus & _PAIN_BIT
+        today = pain_day.view(np.uint8) | (bad_night.view(np.uint8) << 1)
+        self.flags[self.cursor] = today
+        self.pain_days += pain_day
+        self.pain_days_midus += pain_day
+        self.bad_nights += bad_night
+        self.cursor = (self.cursor + 1) % WINDOW_DAYS
+
+        low_mood = state.mood >= np.float32(p.mde_phq9_threshold / 27.0)
+        run = self.low_mood_run
+        run += low_mood
+        run *= low_mood
+        np.minimum(run, 10_000, out=run)
+        self.last_mde_day[run >= p.mde_min_days] = day
+
+    # Statuses, derived on demand from the window counts; `at` selects people (default: all).
+    def chronic_pain(self, at=ALL) -> np.ndarray:
+        return self.pain_days[at] >= self.params.chronic_pain_min_days
+
+    def high_impact_chronic_pain(self, state, at=ALL) -> np.ndarray:
+        return self.chronic_pain(at) & (state.withdrawal[at] >= self.params.high_impact_withdrawal)
+
+    def midus_back_pain(self, at=ALL) -> np.ndarray:
+        return self.pain_days_midus[at] >= self.params.midus_min_days
+
+    def mde_current(self, at=ALL) -> np.ndarray:
+        return self.low_mood_run[at] >= self.params.mde_min_days
+
+    def mde_12m(self, day: int, at=ALL) -> np.ndarray:
+        return (day - self.last_mde_day[at]) < self.params.mde_lookback_days
+
+    def insomnia_disorder(self, at=ALL) -> np.ndarray:
+        return self.bad_nights[at] >= self.params.insomnia_min_nights
+
+    def clinical_insomnia(self, state, at=ALL) -> np.ndarray:
+        return state.sleep_recent[at] * np.float32(28.0) >= self.params.clinical_isi_threshold
