@@ -49,8 +49,6 @@ class ParamGroup(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
 
 
-
-
 def bounds_of(info: Any) -> tuple[float | None, float | None]:
     """The (lower, upper) bounds a pydantic field was declared with."""
     lower = upper = None

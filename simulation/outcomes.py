@@ -98,7 +98,15 @@ def population_metrics(model) -> dict[str, float]:
 
 
 PANEL_COLUMNS = (
-    "age", "female", "pain", "phq9", "isi", "sleep", "in_episode", *SLOW_STATES, "nociception",
+    "age",
+    "female",
+    "pain",
+    "phq9",
+    "isi",
+    "sleep",
+    "in_episode",
+    *SLOW_STATES,
+    "nociception",
 )
 
 

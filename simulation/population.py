@@ -32,33 +32,77 @@ AGE_SOURCE = "US Census Bureau, 2020 Census, age distribution of adults (rounded
 
 class PopulationParams(ParamGroup):
     female_share: float = param(
-        0.513, lo=0.0, hi=1.0, unit="proportion", basis="cited", source=AGE_SOURCE,
-        doc="Share of women among adults.")
+        0.513,
+        lo=0.0,
+        hi=1.0,
+        unit="proportion",
+        basis="cited",
+        source=AGE_SOURCE,
+        doc="Share of women among adults.",
+    )
     smoking_prevalence: float = param(
-        0.115, lo=0.0, hi=1.0, unit="proportion", basis="cited",
+        0.115,
+        lo=0.0,
+        hi=1.0,
+        unit="proportion",
+        basis="cited",
         source="Cornelius et al. 2023, MMWR (current cigarette smoking, US adults 2021)",
-        doc="Share of current smokers.")
+        doc="Share of current smokers.",
+    )
     obesity_prevalence: float = param(
-        0.419, lo=0.0, hi=1.0, unit="proportion", basis="cited",
-        source="Stierman et al. 2021, NHSR 158 (NHANES 2017-March 2020)", doc="Share with BMI 30 or more.")
+        0.419,
+        lo=0.0,
+        hi=1.0,
+        unit="proportion",
+        basis="cited",
+        source="Stierman et al. 2021, NHSR 158 (NHANES 2017-March 2020)",
+        doc="Share with BMI 30 or more.",
+    )
     exercise_prevalence: float = param(
-        0.50, lo=0.0, hi=1.0, unit="proportion", basis="cited",
+        0.50,
+        lo=0.0,
+        hi=1.0,
+        unit="proportion",
+        basis="cited",
         source="CDC NHIS 2018-2020 (about half of adults meet the aerobic guideline; rounded)",
-        doc="Share meeting the aerobic activity guideline.")
+        doc="Share meeting the aerobic activity guideline.",
+    )
     employment_under_65: float = param(
-        0.72, lo=0.0, hi=1.0, unit="proportion", basis="cited",
-        source="BLS employment-population ratio, ages 18-64 (rounded)", doc="Share in paid work, ages 18-64.")
+        0.72,
+        lo=0.0,
+        hi=1.0,
+        unit="proportion",
+        basis="cited",
+        source="BLS employment-population ratio, ages 18-64 (rounded)",
+        doc="Share in paid work, ages 18-64.",
+    )
     employment_over_65: float = param(
-        0.18, lo=0.0, hi=1.0, unit="proportion", basis="cited",
-        source="BLS employment-population ratio, ages 65+ (rounded)", doc="Share in paid work, ages 65+.")
+        0.18,
+        lo=0.0,
+        hi=1.0,
+        unit="proportion",
+        basis="cited",
+        source="BLS employment-population ratio, ages 65+ (rounded)",
+        doc="Share in paid work, ages 65+.",
+    )
     job_strain_mean: float = param(
-        0.35, lo=0.0, hi=1.0, unit="0-1 strain", basis="assumption",
+        0.35,
+        lo=0.0,
+        hi=1.0,
+        unit="0-1 strain",
+        basis="assumption",
         source="assumption (Karasek demand-control; about a fifth of workers in high strain)",
-        doc="Mean job strain among workers (Beta distributed).")
+        doc="Mean job strain among workers (Beta distributed).",
+    )
     ses_risk_loading: float = param(
-        0.35, lo=0.0, hi=0.95, unit="correlation", basis="assumption",
+        0.35,
+        lo=0.0,
+        hi=0.95,
+        unit="correlation",
+        basis="assumption",
         source="assumption: smoking, obesity and inactivity are commoner at low SES (seed 001 adjusts for them)",
-        doc="Loading of low SES on the latent risk behind smoking, obesity and inactivity.")
+        doc="Loading of low SES on the latent risk behind smoking, obesity and inactivity.",
+    )
 
 
 def _threshold(latent: np.ndarray, prevalence: float) -> np.ndarray:

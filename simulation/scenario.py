@@ -65,19 +65,28 @@ class Scenario(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field("scenario", min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$",
-                      description="Short name, used in the results folder name.")
+    name: str = Field(
+        "baseline",
+        min_length=1,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="Short name, used in the results folder name.",
+    )
     description: str = Field("", description="Free text for people reading the results.")
     extends: str | None = Field(None, description="Path of a scenario this one builds on (relative to this file).")
-    population: int = Field(10_000, ge=10, le=20_000_000, description="Number of simulated adults.")
+    population: int = Field(20_000, ge=10, le=20_000_000, description="Number of simulated adults.")
     years: float | None = Field(None, gt=0, le=100, description="Duration in years (or give `days`).")
     days: int | None = Field(None, ge=1, le=36_525, description="Duration in days (or give `years`).")
     burn_in_days: int = Field(
-        365, ge=0, le=3650,
+        365,
+        ge=0,
+        le=3650,
         description="Days simulated before day 0 so that the couplings and the 12-month windows settle.",
     )
     settle_days: int = Field(
-        200, ge=0, le=3650,
+        200,
+        ge=0,
+        le=3650,
         description="Accelerated days before the burn-in that bring the slow states near steady state.",
     )
     replicates: int = Field(4, ge=1, le=1000, description="Independent replicates (seeds split from `seed`).")
@@ -124,9 +133,7 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
         seen.add(key)
     return loader.construct_mapping(node, deep=deep)
 
@@ -138,24 +145,31 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ScenarioError(f"{path}: scenario file not found. Give the path of a YAML scenario file, "
-                            "for example scenarios/baseline.yaml.") from None
+        raise ScenarioError(
+            f"{path}: scenario file not found. Give the path of a YAML scenario file, "
+            "for example scenarios/baseline.yaml."
+        ) from None
     except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{path}: cannot read the scenario file ({exc}). "
-                            "A scenario is a UTF-8 YAML text file.") from None
+        raise ScenarioError(
+            f"{path}: cannot read the scenario file ({exc}). A scenario is a UTF-8 YAML text file."
+        ) from None
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(f"{path}: malformed YAML{where}: {problem}. "
-                            "Fix the syntax; a scenario is a YAML mapping of `key: value` lines.") from None
+        raise ScenarioError(
+            f"{path}: malformed YAML{where}: {problem}. "
+            "Fix the syntax; a scenario is a YAML mapping of `key: value` lines."
+        ) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ScenarioError(f"{path}: the top level must be a mapping of fields (`population: 10000`, ...), "
-                            f"not a {type(data).__name__}.")
+        raise ScenarioError(
+            f"{path}: the top level must be a mapping of fields (`population: 10000`, ...), "
+            f"not a {type(data).__name__}."
+        )
     return data
 
 
@@ -179,12 +193,13 @@ def _read_with_extends(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, An
     if parent is None:
         return data
     if not isinstance(parent, str):
-        raise ScenarioError(f"{path}: field `extends`: must be the path of another scenario file, "
-                            f"got {parent!r}.")
+        raise ScenarioError(f"{path}: field `extends`: must be the path of another scenario file, got {parent!r}.")
     parent_path = (path.parent / parent) if not Path(parent).is_absolute() else Path(parent)
     if not parent_path.exists():
-        raise ScenarioError(f"{path}: field `extends`: file {parent_path} not found (paths are relative "
-                            "to the extending file's folder).")
+        raise ScenarioError(
+            f"{path}: field `extends`: file {parent_path} not found (paths are relative "
+            "to the extending file's folder)."
+        )
     merged = _merge(_read_with_extends(parent_path, (*chain, path)), data)
     merged["extends"] = parent
     return merged
@@ -193,8 +208,7 @@ def _read_with_extends(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, An
 def parse_override(text: str) -> tuple[list[str], Any]:
     """Parse one `--set path.to.field=value` (the value is read as YAML: 0.5, true, [1, 2])."""
     if "=" not in text:
-        raise ScenarioError(f"--set {text}: expected KEY=VALUE, for example "
-                            "--set parameters.pain.from_poor_sleep=0.6")
+        raise ScenarioError(f"--set {text}: expected KEY=VALUE, for example --set parameters.pain.from_poor_sleep=0.6")
     key, raw = text.split("=", 1)
     parts = [p for p in key.strip().split(".") if p]
     if not parts:
@@ -264,8 +278,10 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scen
     except ValidationError as exc:
         problems = [_describe(e) for e in exc.errors()]
         head = f"{source}: {len(problems)} problem{'s' if len(problems) > 1 else ''} in the scenario: "
-        raise ScenarioError(head + "; ".join(problems) + ". See `painsim schema` for every field and "
-                            "`painsim params` for parameter names, units and bounds.") from None
+        raise ScenarioError(
+            head + "; ".join(problems) + ". See `painsim schema` for every field and "
+            "`painsim params` for parameter names, units and bounds."
+        ) from None
 
 
 def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scenario:

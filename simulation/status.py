@@ -27,47 +27,104 @@ ALL = slice(None)
 
 class StatusParams(ParamGroup):
     pain_day_threshold: float = param(
-        3.0, lo=0.5, hi=8.0, unit="NRS points", basis="assumption",
+        3.0,
+        lo=0.5,
+        hi=8.0,
+        unit="NRS points",
+        basis="assumption",
         source="assumption: a day counts as a pain day at NRS 3 or more (mild pain noticed)",
-        doc="Pain at or above this counts the day as a pain day.")
+        doc="Pain at or above this counts the day as a pain day.",
+    )
     chronic_pain_min_days: float = param(
-        46.0, lo=1.0, hi=91.0, unit="days of 91", basis="cited",
+        46.0,
+        lo=1.0,
+        hi=91.0,
+        unit="days of 91",
+        basis="cited",
         source="Dahlhamer et al. 2018 (pain on most days or every day in the past 3 months)",
-        doc="Pain days in the last 91 needed for chronic pain.")
+        doc="Pain days in the last 91 needed for chronic pain.",
+    )
     midus_window_days: float = param(
-        30.0, lo=7.0, hi=91.0, unit="days", basis="cited", source="seed 001 (MIDUS: the last 30 days)",
-        doc="Window of the MIDUS back-pain question.")
+        30.0,
+        lo=7.0,
+        hi=91.0,
+        unit="days",
+        basis="cited",
+        source="seed 001 (MIDUS: the last 30 days)",
+        doc="Window of the MIDUS back-pain question.",
+    )
     midus_min_days: float = param(
-        12.0, lo=1.0, hi=91.0, unit="days of the window", basis="cited",
+        12.0,
+        lo=1.0,
+        hi=91.0,
+        unit="days of the window",
+        basis="cited",
         source="seed 001 (almost every day or several times a week: about 3 a week)",
-        doc="Pain days in the MIDUS window needed for MIDUS back pain.")
+        doc="Pain days in the MIDUS window needed for MIDUS back pain.",
+    )
     high_impact_withdrawal: float = param(
-        0.54, lo=0.0, hi=1.0, unit="0-1 withdrawal", basis="calibrated",
+        0.46,
+        lo=0.0,
+        hi=1.0,
+        unit="0-1 withdrawal",
+        basis="calibrated",
         source="calibrated to high-impact chronic pain 8.0% (Dahlhamer et al. 2018)",
-        doc="Withdrawal at or above which chronic pain counts as high-impact.")
+        doc="Withdrawal at or above which chronic pain counts as high-impact.",
+    )
     mde_phq9_threshold: float = param(
-        10.0, lo=1.0, hi=27.0, unit="PHQ-9 points", basis="cited",
+        10.0,
+        lo=1.0,
+        hi=27.0,
+        unit="PHQ-9 points",
+        basis="cited",
         source="Kroenke et al. 2001, J Gen Intern Med (PHQ-9 >= 10: sensitivity and specificity 88%)",
-        doc="Daily PHQ-9 at or above this counts as a low-mood day.")
+        doc="Daily PHQ-9 at or above this counts as a low-mood day.",
+    )
     mde_min_days: float = param(
-        14.0, lo=1.0, hi=90.0, unit="days", basis="cited", source="DSM-5 (two weeks); seed 001",
-        doc="Consecutive low-mood days that make a major depressive episode.")
+        14.0,
+        lo=1.0,
+        hi=90.0,
+        unit="days",
+        basis="cited",
+        source="DSM-5 (two weeks); seed 001",
+        doc="Consecutive low-mood days that make a major depressive episode.",
+    )
     mde_lookback_days: float = param(
-        365.0, lo=1.0, hi=3650.0, unit="days", basis="cited",
+        365.0,
+        lo=1.0,
+        hi=3650.0,
+        unit="days",
+        basis="cited",
         source="Hasin et al. 2018; seed 001 (episodes during the last year)",
-        doc="Window of the period (12-month) prevalence of major depression.")
+        doc="Window of the period (12-month) prevalence of major depression.",
+    )
     bad_night_threshold: float = param(
-        0.5, lo=0.05, hi=1.0, unit="0-1 poor sleep", basis="assumption",
+        0.5,
+        lo=0.05,
+        hi=1.0,
+        unit="0-1 poor sleep",
+        basis="assumption",
         source="assumption: a night at 0.5 or worse is a night of clinically disturbed sleep",
-        doc="Poor sleep at or above this counts as a bad night.")
+        doc="Poor sleep at or above this counts as a bad night.",
+    )
     insomnia_min_nights: float = param(
-        39.0, lo=1.0, hi=91.0, unit="nights of 91", basis="cited",
+        39.0,
+        lo=1.0,
+        hi=91.0,
+        unit="nights of 91",
+        basis="cited",
         source="DSM-5 insomnia disorder (3 nights a week for 3 months)",
-        doc="Bad nights in the last 91 needed for insomnia disorder.")
+        doc="Bad nights in the last 91 needed for insomnia disorder.",
+    )
     clinical_isi_threshold: float = param(
-        15.0, lo=1.0, hi=28.0, unit="ISI points", basis="cited",
+        15.0,
+        lo=1.0,
+        hi=28.0,
+        unit="ISI points",
+        basis="cited",
         source="Morin et al. 2011, Sleep (ISI 15-28: clinical insomnia)",
-        doc="ISI at or above this counts as clinical insomnia.")
+        doc="ISI at or above this counts as clinical insomnia.",
+    )
 
 
 class ClinicalStatus:

@@ -20,85 +20,203 @@ from simulation.units import daily_rate
 
 class MoodParams(ParamGroup):
     onset_rate_per_year: float = param(
-        0.00583, lo=0.0, hi=1.0, unit="per year", basis="calibrated",
+        0.00675,
+        lo=0.0,
+        hi=1.0,
+        unit="per year",
+        basis="calibrated",
         source="calibrated to 12-month major depression 8-10.4% (Hasin et al. 2018, JAMA Psychiatry)",
-        doc="Episode onset hazard of a person with zero drive (no pain, good sleep, average traits).")
+        doc="Episode onset hazard of a person with zero drive (no pain, good sleep, average traits).",
+    )
     remission_rate_per_year: float = param(
-        2.5, lo=0.1, hi=20.0, unit="per year", basis="assumption",
+        2.5,
+        lo=0.1,
+        hi=20.0,
+        unit="per year",
+        basis="assumption",
         source="Spijker et al. 2002, Br J Psychiatry (median episode about 3 months, 20% last 2 years)",
-        doc="Episode remission hazard at zero drive.")
+        doc="Episode remission hazard at zero drive.",
+    )
     remission_slowing: float = param(
-        0.4, lo=0.0, hi=2.0, unit="per unit drive", basis="assumption",
+        0.4,
+        lo=0.0,
+        hi=2.0,
+        unit="per unit drive",
+        basis="assumption",
         source="assumption: what raises onset also prolongs episodes (chronic courses, DESIGN.md)",
-        doc="How strongly the drive lengthens an episode: remission hazard x exp(-slowing x drive).")
+        doc="How strongly the drive lengthens an episode: remission hazard x exp(-slowing x drive).",
+    )
     onset_from_pain: float = param(
-        1.2, lo=0.0, hi=5.0, unit="log hazard per 10 NRS points", basis="assumption",
+        1.2,
+        lo=0.0,
+        hi=5.0,
+        unit="log hazard per 10 NRS points",
+        basis="assumption",
         source="seed 001 (back pain predicts depression 9 years later); seed 003; seed 000",
-        doc="Edge pain -> low mood (episode onset).")
+        doc="Edge pain -> low mood (episode onset).",
+    )
     onset_from_poor_sleep: float = param(
-        1.5, lo=0.0, hi=6.0, unit="log hazard per unit recent poor sleep", basis="assumption",
+        1.5,
+        lo=0.0,
+        hi=6.0,
+        unit="log hazard per unit recent poor sleep",
+        basis="assumption",
         source="seed 002 (insomnia an independent predictor of depressive episodes)",
-        doc="Edge poor sleep -> low mood (episode onset).")
+        doc="Edge poor sleep -> low mood (episode onset).",
+    )
     onset_from_hpa: float = param(
-        1.0, lo=0.0, hi=5.0, unit="log hazard per unit HPA load", basis="assumption",
+        1.0,
+        lo=0.0,
+        hi=5.0,
+        unit="log hazard per unit HPA load",
+        basis="assumption",
         source="seed 003 (hypercortisolism depletes serotonin and noradrenaline)",
-        doc="Edge HPA load -> low mood.")
+        doc="Edge HPA load -> low mood.",
+    )
     onset_from_inflammation: float = param(
-        0.5, lo=0.0, hi=5.0, unit="log hazard per unit inflammation", basis="assumption",
+        0.5,
+        lo=0.0,
+        hi=5.0,
+        unit="log hazard per unit inflammation",
+        basis="assumption",
         source="seed 000 (microglial inflammation restricts dopamine: anhedonia)",
-        doc="Edge inflammation -> low mood.")
+        doc="Edge inflammation -> low mood.",
+    )
     onset_from_withdrawal: float = param(
-        0.7, lo=0.0, hi=5.0, unit="log hazard per unit withdrawal", basis="assumption",
-        source="seed 002 (withdrawal strips the social buffer)", doc="Edge withdrawal/isolation -> low mood.")
+        0.7,
+        lo=0.0,
+        hi=5.0,
+        unit="log hazard per unit withdrawal",
+        basis="assumption",
+        source="seed 002 (withdrawal strips the social buffer)",
+        doc="Edge withdrawal/isolation -> low mood.",
+    )
     onset_from_invalidation: float = param(
-        1.0, lo=0.0, hi=5.0, unit="log hazard per unit invalidation", basis="assumption",
+        1.0,
+        lo=0.0,
+        hi=5.0,
+        unit="log hazard per unit invalidation",
+        basis="assumption",
         source="seed 002 (not being believed independently drives depression)",
-        doc="Edge social invalidation -> low mood.")
+        doc="Edge social invalidation -> low mood.",
+    )
     onset_from_opioid_dependence: float = param(
-        1.5, lo=0.0, hi=5.0, unit="log hazard per unit dependence", basis="assumption",
+        1.5,
+        lo=0.0,
+        hi=5.0,
+        unit="log hazard per unit dependence",
+        basis="assumption",
         source="seed 000 (opioids carry a high risk of addiction and depression)",
-        doc="Edge opioid dependence -> low mood.")
+        doc="Edge opioid dependence -> low mood.",
+    )
     vulnerability_per_sd: float = param(
-        0.5, lo=0.0, hi=2.0, unit="log hazard per SD", basis="assumption",
-        source="seed 000 (shared, mostly non-genetic vulnerability)", doc="Trait liability per SD of vulnerability.")
+        0.5,
+        lo=0.0,
+        hi=2.0,
+        unit="log hazard per SD",
+        basis="assumption",
+        source="seed 000 (shared, mostly non-genetic vulnerability)",
+        doc="Trait liability per SD of vulnerability.",
+    )
     female: float = param(
-        0.45, lo=0.0, hi=1.5, unit="log hazard", basis="cited",
+        0.45,
+        lo=0.0,
+        hi=1.5,
+        unit="log hazard",
+        basis="cited",
         source="Hasin et al. 2018 (12-month MDD higher in women, OR about 1.5-2)",
-        doc="Trait liability for women.")
+        doc="Trait liability for women.",
+    )
     age_per_decade: float = param(
-        -0.20, lo=-1.0, hi=0.5, unit="log hazard per 10 years", basis="cited",
-        source="Hasin et al. 2018 (12-month MDD falls with age)", doc="Trait liability per decade from 45.")
+        -0.20,
+        lo=-1.0,
+        hi=0.5,
+        unit="log hazard per 10 years",
+        basis="cited",
+        source="Hasin et al. 2018 (12-month MDD falls with age)",
+        doc="Trait liability per decade from 45.",
+    )
     low_ses_per_sd: float = param(
-        0.20, lo=0.0, hi=1.0, unit="log hazard per SD", basis="assumption",
-        source="Hasin et al. 2018 (MDD higher at low income); seed 001", doc="Trait liability per SD of lower SES.")
+        0.20,
+        lo=0.0,
+        hi=1.0,
+        unit="log hazard per SD",
+        basis="assumption",
+        source="Hasin et al. 2018 (MDD higher at low income); seed 001",
+        doc="Trait liability per SD of lower SES.",
+    )
     job_strain: float = param(
-        0.5, lo=0.0, hi=2.0, unit="log hazard per unit strain", basis="assumption",
-        source="seed 001 (job strain linked to depression)", doc="Trait liability per unit of job strain.")
+        0.5,
+        lo=0.0,
+        hi=2.0,
+        unit="log hazard per unit strain",
+        basis="assumption",
+        source="seed 001 (job strain linked to depression)",
+        doc="Trait liability per unit of job strain.",
+    )
     setpoint_mean: float = param(
-        0.09, lo=0.0, hi=0.5, unit="0-1 severity", basis="assumption",
+        0.09,
+        lo=0.0,
+        hi=0.5,
+        unit="0-1 severity",
+        basis="assumption",
         source="assumption; US adults' mean PHQ-9 is about 2-3 (Kocalevent et al. 2013 report 2.9 in Germany)",
-        doc="Population mean of usual symptom severity outside episodes.")
+        doc="Population mean of usual symptom severity outside episodes.",
+    )
     setpoint_sd: float = param(
-        0.04, lo=0.0, hi=0.3, unit="0-1 severity", basis="assumption", source="assumption",
-        doc="Spread of usual symptom severity between people.")
+        0.04,
+        lo=0.0,
+        hi=0.3,
+        unit="0-1 severity",
+        basis="assumption",
+        source="assumption",
+        doc="Spread of usual symptom severity between people.",
+    )
     episode_severity: float = param(
-        0.42, lo=0.0, hi=1.0, unit="0-1 severity", basis="assumption",
+        0.42,
+        lo=0.0,
+        hi=1.0,
+        unit="0-1 severity",
+        basis="assumption",
         source="assumption; puts episodes at PHQ-9 about 14 (moderate), above the cut-off of 10",
-        doc="Rise of the symptom target during an episode.")
+        doc="Rise of the symptom target during an episode.",
+    )
     symptoms_from_pain: float = param(
-        0.10, lo=0.0, hi=1.0, unit="severity per 10 NRS points", basis="assumption",
+        0.10,
+        lo=0.0,
+        hi=1.0,
+        unit="severity per 10 NRS points",
+        basis="assumption",
         source="seed 000 (perceived pain, stress, lost roles lower mood day to day)",
-        doc="Edge pain -> low mood (daily symptoms outside the episode process).")
+        doc="Edge pain -> low mood (daily symptoms outside the episode process).",
+    )
     symptoms_from_poor_sleep: float = param(
-        0.10, lo=0.0, hi=1.0, unit="severity per unit poor sleep", basis="assumption",
+        0.10,
+        lo=0.0,
+        hi=1.0,
+        unit="severity per unit poor sleep",
+        basis="assumption",
         source="seed 002 (sleep loss impairs emotional regulation)",
-        doc="Edge poor sleep -> low mood (next-day symptoms).")
+        doc="Edge poor sleep -> low mood (next-day symptoms).",
+    )
     relax_per_day: float = param(
-        0.25, lo=0.01, hi=1.0, unit="fraction per day", basis="assumption", source="assumption",
-        doc="Share of the gap to the symptom target closed in a day.")
+        0.25,
+        lo=0.01,
+        hi=1.0,
+        unit="fraction per day",
+        basis="assumption",
+        source="assumption",
+        doc="Share of the gap to the symptom target closed in a day.",
+    )
     noise_sd: float = param(
-        0.04, lo=0.0, hi=0.3, unit="0-1 severity", basis="assumption", source="assumption",
-        doc="Day-to-day fluctuation of symptoms.")
+        0.04,
+        lo=0.0,
+        hi=0.3,
+        unit="0-1 severity",
+        basis="assumption",
+        source="assumption",
+        doc="Day-to-day fluctuation of symptoms.",
+    )
 
 
 def mood_liability(p: MoodParams, traits) -> np.ndarray:

@@ -13,51 +13,113 @@ from simulation.declare import ParamGroup, param
 
 class NociceptionParams(ParamGroup):
     log_median: float = param(
-        -0.547, lo=-3.0, hi=2.0, unit="ln NRS points", basis="calibrated",
+        -0.518,
+        lo=-3.0,
+        hi=2.0,
+        unit="ln NRS points",
+        basis="calibrated",
         source="calibrated to chronic pain 20.4% (Dahlhamer et al. 2018, MMWR)",
-        doc="Population median of the nociception set point, log scale.")
+        doc="Population median of the nociception set point, log scale.",
+    )
     between_person_sd: float = param(
-        0.85, lo=0.0, hi=2.0, unit="ln NRS points", basis="assumption", source="assumption",
-        doc="Spread of set points between people not explained by the named risk factors.")
+        0.85,
+        lo=0.0,
+        hi=2.0,
+        unit="ln NRS points",
+        basis="assumption",
+        source="assumption",
+        doc="Spread of set points between people not explained by the named risk factors.",
+    )
     within_person_sd: float = param(
-        0.45, lo=0.0, hi=2.0, unit="ln NRS points", basis="assumption", source="assumption",
-        doc="Stationary spread of a person's nociception around their set point (flares, recovery).")
+        0.45,
+        lo=0.0,
+        hi=2.0,
+        unit="ln NRS points",
+        basis="assumption",
+        source="assumption",
+        doc="Stationary spread of a person's nociception around their set point (flares, recovery).",
+    )
     timescale_days: float = param(
-        365.0, lo=7.0, hi=3650.0, unit="days", basis="assumption",
+        365.0,
+        lo=7.0,
+        hi=3650.0,
+        unit="days",
+        basis="assumption",
         source="assumption; chronic low back pain episodes last months to years",
-        doc="How long a flare or a recovery of tissue nociception typically persists.")
+        doc="How long a flare or a recovery of tissue nociception typically persists.",
+    )
     age_per_decade: float = param(
-        0.10, lo=0.0, hi=0.5, unit="ln NRS points per 10 years", basis="assumption",
+        0.10,
+        lo=0.0,
+        hi=0.5,
+        unit="ln NRS points per 10 years",
+        basis="assumption",
         source="Dahlhamer et al. 2018 (chronic pain rises with age); size assumed",
-        doc="Rise of the set point with age, per decade from 45.")
+        doc="Rise of the set point with age, per decade from 45.",
+    )
     female: float = param(
-        0.08, lo=0.0, hi=0.5, unit="ln NRS points", basis="assumption",
+        0.08,
+        lo=0.0,
+        hi=0.5,
+        unit="ln NRS points",
+        basis="assumption",
         source="Dahlhamer et al. 2018 (21.7% women vs 19.0% men); size assumed",
-        doc="Set point shift for women.")
+        doc="Set point shift for women.",
+    )
     obesity: float = param(
-        0.20, lo=0.0, hi=1.0, unit="ln NRS points", basis="assumption",
+        0.20,
+        lo=0.0,
+        hi=1.0,
+        unit="ln NRS points",
+        basis="assumption",
         source="seed 004 (obesity raises low back pain risk); size assumed",
-        doc="Set point shift with obesity.")
+        doc="Set point shift with obesity.",
+    )
     smoking: float = param(
-        0.15, lo=0.0, hi=1.0, unit="ln NRS points", basis="assumption",
+        0.15,
+        lo=0.0,
+        hi=1.0,
+        unit="ln NRS points",
+        basis="assumption",
         source="seed 004, seed 001 (smoking a shared risk factor); size assumed",
-        doc="Set point shift for current smokers.")
+        doc="Set point shift for current smokers.",
+    )
     inactivity: float = param(
-        0.12, lo=0.0, hi=1.0, unit="ln NRS points", basis="assumption",
+        0.12,
+        lo=0.0,
+        hi=1.0,
+        unit="ln NRS points",
+        basis="assumption",
         source="seed 004 (lack of exercise raises low back pain risk); size assumed",
-        doc="Set point shift for people who do not meet the activity guideline.")
+        doc="Set point shift for people who do not meet the activity guideline.",
+    )
     job_strain: float = param(
-        0.30, lo=0.0, hi=1.5, unit="ln NRS points per unit strain", basis="assumption",
+        0.30,
+        lo=0.0,
+        hi=1.5,
+        unit="ln NRS points per unit strain",
+        basis="assumption",
         source="seed 001 (job strain linked to back pain); seed 004 (physically demanding jobs)",
-        doc="Set point shift per unit of job strain.")
+        doc="Set point shift per unit of job strain.",
+    )
     low_ses_per_sd: float = param(
-        0.08, lo=0.0, hi=0.5, unit="ln NRS points per SD", basis="assumption",
+        0.08,
+        lo=0.0,
+        hi=0.5,
+        unit="ln NRS points per SD",
+        basis="assumption",
         source="seed 001 (SES adjusted for in MIDUS); Dahlhamer et al. 2018 (more pain at low income)",
-        doc="Set point shift per SD of lower socioeconomic status.")
+        doc="Set point shift per SD of lower socioeconomic status.",
+    )
     vulnerability_per_sd: float = param(
-        0.15, lo=0.0, hi=1.0, unit="ln NRS points per SD", basis="assumption",
+        0.15,
+        lo=0.0,
+        hi=1.0,
+        unit="ln NRS points per SD",
+        basis="assumption",
         source="seed 000 (shared, mostly non-genetic vulnerability from twin data)",
-        doc="Set point shift per SD of the shared vulnerability.")
+        doc="Set point shift per SD of the shared vulnerability.",
+    )
 
 
 def nociception_setpoint(p: NociceptionParams, traits, person_noise: np.ndarray) -> np.ndarray:

@@ -1,6 +1,7 @@
 """Today's pain: tissue nociception, amplified by the brain's state, plus a muscle-tone part.
 
-    target = nociception * amplification + muscle_tone_from_mood * mood
+    raw = nociception * amplification + muscle_tone_from_mood * mood
+    target = 10 * tanh(raw / 10)        (near-linear below 5, saturating toward the top of the scale)
     amplification = 1 + from_sensitisation * sensitisation + from_mood * mood
                       + from_poor_sleep * last night's poor sleep + from_inflammation * inflammation
                       + from_catastrophising * catastrophising + from_deconditioning * withdrawal
@@ -17,40 +18,86 @@ from simulation.declare import ParamGroup, param
 
 class PainParams(ParamGroup):
     relax_per_day: float = param(
-        0.5, lo=0.05, hi=1.0, unit="fraction per day", basis="assumption", source="assumption",
-        doc="Share of the gap to today's pain target closed in a day (day-to-day carry-over).")
+        0.5,
+        lo=0.05,
+        hi=1.0,
+        unit="fraction per day",
+        basis="assumption",
+        source="assumption",
+        doc="Share of the gap to today's pain target closed in a day (day-to-day carry-over).",
+    )
     noise_sd: float = param(
-        1.0, lo=0.0, hi=3.0, unit="NRS points", basis="assumption",
+        1.0,
+        lo=0.0,
+        hi=3.0,
+        unit="NRS points",
+        basis="assumption",
         source="assumption; diary studies report day-to-day SDs of about 1 NRS point",
-        doc="Day-to-day fluctuation of pain not explained by the model.")
+        doc="Day-to-day fluctuation of pain not explained by the model.",
+    )
     from_poor_sleep: float = param(
-        0.45, lo=0.0, hi=2.0, unit="amplification per unit poor sleep", basis="assumption",
+        0.45,
+        lo=0.0,
+        hi=2.0,
+        unit="amplification per unit poor sleep",
+        basis="assumption",
         source="seed 004 (a poor night is followed by a more painful day); seed 002",
-        doc="Edge poor sleep -> next-day pain: amplification per unit of last night's poor sleep.")
+        doc="Edge poor sleep -> next-day pain: amplification per unit of last night's poor sleep.",
+    )
     from_mood: float = param(
-        0.40, lo=0.0, hi=2.0, unit="amplification per unit mood severity", basis="assumption",
+        0.40,
+        lo=0.0,
+        hi=2.0,
+        unit="amplification per unit mood severity",
+        basis="assumption",
         source="seed 002 (depression lowers pain thresholds); seed 000, seed 003",
-        doc="Edge low mood -> pain: amplification per unit of depressive-symptom severity.")
+        doc="Edge low mood -> pain: amplification per unit of depressive-symptom severity.",
+    )
     from_sensitisation: float = param(
-        0.60, lo=0.0, hi=3.0, unit="amplification per unit sensitisation", basis="assumption",
+        0.60,
+        lo=0.0,
+        hi=3.0,
+        unit="amplification per unit sensitisation",
+        basis="assumption",
         source="seed 003 (weakened descending inhibition increases central sensitisation)",
-        doc="Edge sensitisation -> pain: amplification per unit of central sensitisation.")
+        doc="Edge sensitisation -> pain: amplification per unit of central sensitisation.",
+    )
     from_inflammation: float = param(
-        0.30, lo=0.0, hi=2.0, unit="amplification per unit inflammation", basis="assumption",
+        0.30,
+        lo=0.0,
+        hi=2.0,
+        unit="amplification per unit inflammation",
+        basis="assumption",
         source="seed 002 (sleep loss raises inflammatory markers, heightens pain sensitivity)",
-        doc="Edge inflammation -> pain sensitivity.")
+        doc="Edge inflammation -> pain sensitivity.",
+    )
     from_catastrophising: float = param(
-        0.30, lo=0.0, hi=2.0, unit="amplification per unit catastrophising", basis="assumption",
+        0.30,
+        lo=0.0,
+        hi=2.0,
+        unit="amplification per unit catastrophising",
+        basis="assumption",
         source="seed 002 (catastrophic thinking amplifies pain signals); seed 003 (amygdala)",
-        doc="Edge catastrophising -> pain.")
+        doc="Edge catastrophising -> pain.",
+    )
     from_deconditioning: float = param(
-        0.20, lo=0.0, hi=2.0, unit="amplification per unit withdrawal", basis="assumption",
+        0.20,
+        lo=0.0,
+        hi=2.0,
+        unit="amplification per unit withdrawal",
+        basis="assumption",
         source="seed 002 (inactivity deconditions the body, fewer endorphins); seed 000",
-        doc="Edge withdrawal/deconditioning -> pain.")
+        doc="Edge withdrawal/deconditioning -> pain.",
+    )
     muscle_tone_from_mood: float = param(
-        0.6, lo=0.0, hi=4.0, unit="NRS points per unit mood severity", basis="assumption",
+        0.6,
+        lo=0.0,
+        hi=4.0,
+        unit="NRS points per unit mood severity",
+        basis="assumption",
         source="seed 003 (sympathetic tone -> trigger points); seed 000 (pain as a symptom of depression)",
-        doc="Edge low mood -> muscle tone -> pain, added to pain whatever the tissue nociception.")
+        doc="Edge low mood -> muscle tone -> pain, added to pain whatever the tissue nociception.",
+    )
 
 
 def pain_amplification(state, p: PainParams) -> np.ndarray:
@@ -70,6 +117,10 @@ def update_pain(state, p: PainParams, noise: np.ndarray) -> None:
     target = np.exp(state.log_nociception)
     target *= pain_amplification(state, p)
     target += p.muscle_tone_from_mood * state.mood
+    # Saturate toward the top of the scale rather than piling people up at the clip.
+    target *= np.float32(0.1)
+    np.tanh(target, out=target)
+    target *= np.float32(10.0)
     pain = state.pain
     target -= pain
     target *= np.float32(p.relax_per_day)

@@ -16,42 +16,95 @@ from simulation.declare import ParamGroup, param
 
 class SleepParams(ParamGroup):
     setpoint_mean: float = param(
-        0.116, lo=0.0, hi=0.8, unit="0-1 poor sleep", basis="calibrated",
+        0.131,
+        lo=0.0,
+        hi=0.8,
+        unit="0-1 poor sleep",
+        basis="calibrated",
         source="calibrated to insomnia disorder 6-10% (Ohayon 2002, Sleep Med Rev)",
-        doc="Population mean of a person's usual poor-sleep level.")
+        doc="Population mean of a person's usual poor-sleep level.",
+    )
     setpoint_sd: float = param(
-        0.11, lo=0.0, hi=0.4, unit="0-1 poor sleep", basis="assumption", source="assumption",
-        doc="Spread of usual poor-sleep levels between people.")
+        0.11,
+        lo=0.0,
+        hi=0.4,
+        unit="0-1 poor sleep",
+        basis="assumption",
+        source="assumption",
+        doc="Spread of usual poor-sleep levels between people.",
+    )
     female: float = param(
-        0.03, lo=0.0, hi=0.2, unit="0-1 poor sleep", basis="assumption",
+        0.03,
+        lo=0.0,
+        hi=0.2,
+        unit="0-1 poor sleep",
+        basis="assumption",
         source="Ohayon 2002 (insomnia about 1.4 times as common in women); size assumed",
-        doc="Usual poor-sleep shift for women.")
+        doc="Usual poor-sleep shift for women.",
+    )
     age_per_decade: float = param(
-        0.01, lo=0.0, hi=0.1, unit="0-1 poor sleep per 10 years", basis="assumption",
+        0.01,
+        lo=0.0,
+        hi=0.1,
+        unit="0-1 poor sleep per 10 years",
+        basis="assumption",
         source="Ohayon 2002 (insomnia symptoms rise with age); size assumed",
-        doc="Rise of usual poor sleep with age, per decade from 45.")
+        doc="Rise of usual poor sleep with age, per decade from 45.",
+    )
     vulnerability_per_sd: float = param(
-        0.03, lo=0.0, hi=0.2, unit="0-1 poor sleep per SD", basis="assumption",
-        source="seed 000 (shared vulnerability)", doc="Usual poor-sleep shift per SD of vulnerability.")
+        0.03,
+        lo=0.0,
+        hi=0.2,
+        unit="0-1 poor sleep per SD",
+        basis="assumption",
+        source="seed 000 (shared vulnerability)",
+        doc="Usual poor-sleep shift per SD of vulnerability.",
+    )
     noise_sd: float = param(
-        0.15, lo=0.0, hi=0.5, unit="0-1 poor sleep", basis="assumption", source="assumption",
-        doc="Night-to-night fluctuation of sleep not explained by the model.")
+        0.15,
+        lo=0.0,
+        hi=0.5,
+        unit="0-1 poor sleep",
+        basis="assumption",
+        source="assumption",
+        doc="Night-to-night fluctuation of sleep not explained by the model.",
+    )
     from_pain: float = param(
-        0.22, lo=0.0, hi=1.0, unit="poor sleep per 10 NRS points", basis="assumption",
-        source="seed 004 (a more painful day is followed by worse sleep; weaker than sleep -> pain); seed 000, seed 002",
-        doc="Edge pain -> poor sleep that night.")
+        0.22,
+        lo=0.0,
+        hi=1.0,
+        unit="poor sleep per 10 NRS points",
+        basis="assumption",
+        source="seed 004 (a painful day is followed by worse sleep; weaker than sleep -> pain); seed 000, 002",
+        doc="Edge pain -> poor sleep that night.",
+    )
     from_mood: float = param(
-        0.25, lo=0.0, hi=1.0, unit="poor sleep per unit mood severity", basis="assumption",
+        0.25,
+        lo=0.0,
+        hi=1.0,
+        unit="poor sleep per unit mood severity",
+        basis="assumption",
         source="seed 002 (depression independently degrades sleep quality)",
-        doc="Edge low mood -> poor sleep.")
+        doc="Edge low mood -> poor sleep.",
+    )
     from_hpa: float = param(
-        0.10, lo=0.0, hi=1.0, unit="poor sleep per unit HPA load", basis="assumption",
+        0.10,
+        lo=0.0,
+        hi=1.0,
+        unit="poor sleep per unit HPA load",
+        basis="assumption",
         source="seed 003 (hypercortisolism, disturbed cortisol rhythm); size assumed",
-        doc="Edge stress load -> poor sleep.")
+        doc="Edge stress load -> poor sleep.",
+    )
     recall_days: float = param(
-        14.0, lo=1.0, hi=60.0, unit="days", basis="cited",
+        14.0,
+        lo=1.0,
+        hi=60.0,
+        unit="days",
+        basis="cited",
         source="Morin et al. 2011, Sleep (ISI asks about the last two weeks)",
-        doc="Averaging span of sleep_recent, the fortnight the ISI recalls.")
+        doc="Averaging span of sleep_recent, the fortnight the ISI recalls.",
+    )
 
 
 def sleep_setpoint(p: SleepParams, traits, person_noise: np.ndarray) -> np.ndarray:
