@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from simulation.parameters import parameter_rows
+from simulation.parameters import parameter_markdown, parameter_rows
 from simulation.scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict, scenario_schema
 
 app = typer.Typer(
@@ -37,9 +37,9 @@ def _option_overrides(population, years, days, replicates, seed) -> list[str]:
     if population is not None:
         overrides.append(f"population={population}")
     if years is not None:
-        overrides += [f"years={years}", "days=null"]
+        overrides.append(f"years={years}")
     if days is not None:
-        overrides += [f"days={days}", "years=null"]
+        overrides.append(f"days={days}")
     if replicates is not None:
         overrides.append(f"replicates={replicates}")
     if seed is not None:
@@ -195,16 +195,6 @@ def params(
         Console(width=max(out.width, 160)).print(table)
     else:
         _fail(f"--format {fmt!r} is not one of: table, csv, markdown, json.")
-
-
-def parameter_markdown(rows: list[dict]) -> str:
-    lines = ["| parameter | value | unit | bounds | basis | source |", "|---|---|---|---|---|---|"]
-    for r in rows:
-        lines.append(
-            f"| `{r['name']}` | {r['value']:g} | {r['unit']} | {r['lower']:g} to {r['upper']:g} | {r['basis']} "
-            f"| {r['source']} |"
-        )
-    return "\n".join(lines)
 
 
 @app.command()

@@ -54,7 +54,8 @@ class PainCycleModel(mesa.Model):
         scenario = scenario if scenario is not None else Scenario()
         seed = scenario.seed if seed is None else int(seed)
         super().__init__(rng=stream(seed, replicate, "mesa"))
-        self.scenario = scenario
+        # `spec`, not `scenario`: mesa 3.5 reserves `Model.scenario` for its own experiment object.
+        self.spec = scenario
         self.params = scenario.parameters
         self.seed = seed
         self.replicate = replicate
@@ -107,11 +108,13 @@ class PainCycleModel(mesa.Model):
     def run(self, days: int | None = None, progress: Callable[[int], None] | None = None) -> PainCycleModel:
         """Step `days` days (the scenario's duration if omitted); `progress(days_done)` is called
         now and then. Returns the model, so `PainCycleModel(s).run().population_series()` reads."""
-        days = self.scenario.duration_days if days is None else int(days)
+        days = self.spec.duration_days if days is None else int(days)
         for done in range(1, days + 1):
             self.step()
             if progress is not None and (done % 30 == 0 or done == days):
                 progress(done)
+        if not self._series or self._series[-1]["day"] != self.day:
+            self._series.append({"day": self.day, **population_metrics(self)})  # the run's last day
         return self
 
     # -- looking at it -----------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.state import SLOW_STATES
+from simulation.status import ALL
 
 # name -> what it means; the order is the column order of the series and the summary
 METRICS: dict[str, str] = {
@@ -55,17 +56,17 @@ def _share(flags: np.ndarray, among: np.ndarray | None = None) -> float:
     return float(np.count_nonzero(flags & among)) / n if n else float("nan")
 
 
-def statuses(model) -> dict[str, np.ndarray]:
-    """Each person's clinical statuses today, as boolean columns."""
+def statuses(model, at=ALL) -> dict[str, np.ndarray]:
+    """Clinical statuses today, as boolean columns (everyone, or the people selected by `at`)."""
     st, state, day = model.status, model.state, model.day
     return {
-        "chronic_pain": st.chronic_pain(),
-        "high_impact_chronic_pain": st.high_impact_chronic_pain(state),
-        "midus_back_pain": st.midus_back_pain(),
-        "depression": st.mde_12m(day),
-        "depression_current": st.mde_current(),
-        "insomnia": st.insomnia_disorder(),
-        "clinical_insomnia": st.clinical_insomnia(state),
+        "chronic_pain": st.chronic_pain(at),
+        "high_impact_chronic_pain": st.high_impact_chronic_pain(state, at),
+        "midus_back_pain": st.midus_back_pain(at),
+        "depression": st.mde_12m(day, at),
+        "depression_current": st.mde_current(at),
+        "insomnia": st.insomnia_disorder(at),
+        "clinical_insomnia": st.clinical_insomnia(state, at),
     }
 
 
@@ -97,31 +98,24 @@ def population_metrics(model) -> dict[str, float]:
     return {name: out[name] for name in METRICS}
 
 
-PANEL_COLUMNS = (
-    "age",
-    "female",
-    "pain",
-    "phq9",
-    "isi",
-    "sleep",
-    "in_episode",
-    *SLOW_STATES,
-    "nociception",
-)
+PANEL_COLUMNS = ("age", "female", "pain", "sleep", "in_episode", *SLOW_STATES)
 
 
 def panel_rows(model, index: np.ndarray) -> dict[str, np.ndarray]:
-    """Today's values for the panel members `index` (one row each)."""
+    """Today's values for the panel members `index` (one row each), read only at those rows."""
     s = model.state
-    flags = statuses(model)
     rows: dict[str, np.ndarray] = {
         "day": np.full(index.size, model.day, np.int32),
         "person": index.astype(np.int32),
     }
     for name in PANEL_COLUMNS:
         rows[name] = getattr(s, name)[index]
+    rows["phq9"] = s.mood[index] * np.float32(27.0)
+    rows["isi"] = s.sleep_recent[index] * np.float32(28.0)
+    rows["nociception"] = np.exp(s.log_nociception[index])
+    flags = statuses(model, index)
     for name in ("chronic_pain", "depression", "insomnia"):
-        rows[name] = flags[name][index]
+        rows[name] = flags[name]
     return rows
 
 

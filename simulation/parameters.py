@@ -69,3 +69,14 @@ def _collect(model: BaseModel, prefix: str, rows: list[dict[str, Any]]) -> None:
                 "description": info.description or "",
             }
         )
+
+
+def parameter_markdown(rows: list[dict[str, Any]]) -> str:
+    """The parameter table as Markdown (the README's docs/parameters.md is this)."""
+    lines = ["| parameter | value | unit | bounds | basis | source |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(
+            f"| `{r['name']}` | {r['value']:g} | {r['unit']} | {r['lower']:g} to {r['upper']:g} | {r['basis']} "
+            f"| {r['source']} |"
+        )
+    return "\n".join(lines)

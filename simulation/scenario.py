@@ -19,6 +19,10 @@ from simulation.declare import bounds_of
 from simulation.parameters import ModelParams
 from simulation.units import years_to_days
 
+DEFAULT_YEARS = 10.0
+# The two ways of giving a duration: setting one (in an extending file or with --set) drops the other.
+_DURATION_KEYS = ("years", "days")
+
 
 class ScenarioError(ValueError):
     """A scenario that cannot be used; the message names the file, the field and what is allowed."""
@@ -99,13 +103,13 @@ class Scenario(BaseModel):
     def _one_duration(self) -> Scenario:
         if self.years is not None and self.days is not None:
             raise ValueError("give the duration as `years` or as `days`, not both")
+        if self.years is None and self.days is None:
+            self.years = DEFAULT_YEARS
         return self
 
     @property
     def duration_days(self) -> int:
-        if self.days is not None:
-            return self.days
-        return years_to_days(self.years if self.years is not None else 10.0)
+        return self.days if self.days is not None else years_to_days(self.years)
 
     def resolved(self) -> dict[str, Any]:
         """The scenario as plain data, every default filled in: what a manifest records."""
@@ -200,7 +204,10 @@ def _read_with_extends(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, An
             f"{path}: field `extends`: file {parent_path} not found (paths are relative "
             "to the extending file's folder)."
         )
-    merged = _merge(_read_with_extends(parent_path, (*chain, path)), data)
+    inherited = _read_with_extends(parent_path, (*chain, path))
+    if any(key in data for key in _DURATION_KEYS):
+        inherited = {k: v for k, v in inherited.items() if k not in _DURATION_KEYS}
+    merged = _merge(inherited, data)
     merged["extends"] = parent
     return merged
 
@@ -221,6 +228,9 @@ def parse_override(text: str) -> tuple[list[str], Any]:
 
 
 def _apply_override(data: dict[str, Any], parts: list[str], value: Any, text: str) -> None:
+    if len(parts) == 1 and parts[0] in _DURATION_KEYS and value is not None:
+        for key in _DURATION_KEYS:
+            data.pop(key, None)
     node = data
     for i, part in enumerate(parts[:-1]):
         child = node.get(part)

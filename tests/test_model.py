@@ -1,0 +1,79 @@
+"""The model as a notebook user meets it: a mesa model with agents, steps and a DataCollector."""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from simulation import PainCycleModel, load_scenario
+from simulation.state import COLUMNS
+from tests.conftest import SCENARIOS, tiny_scenario
+
+
+def test_quickstart_api_from_the_issue():
+    model = PainCycleModel(load_scenario(SCENARIOS / "baseline.yaml"), seed=1, population=300)
+    assert isinstance(model, mesa.Model)
+    assert model.day == 0 and len(model.agents) == 300
+    model.step()
+    assert model.day == 1 and model.steps == 1
+    person = model.agents[0]
+    assert 0 <= person.pain <= 10 and 0 <= person.mood <= 27 and 0 <= person.sleep <= 28
+    # agents are views: they read the arrays, so they always agree with them
+    assert person.pain == float(model.state.pain[person.index])
+    assert np.isclose(person.mood, model.state.mood[person.index] * 27)
+
+
+def test_agents_work_with_mesa_datacollector():
+    model = PainCycleModel(tiny_scenario(population=200), seed=2)
+    collector = mesa.DataCollector(
+        model_reporters={"chronic_pain": lambda m: m.metrics()["chronic_pain"]},
+        agent_reporters={"pain": "pain", "mood": "mood", "sleep": "sleep"},
+    )
+    for _ in range(3):
+        model.step()
+        collector.collect(model)
+    agents = collector.get_agent_vars_dataframe()
+    assert len(agents) == 3 * 200
+    assert agents["pain"].between(0, 10).all()
+    assert len(collector.get_model_vars_dataframe()) == 3
+
+
+def test_agentset_selection_matches_arrays():
+    model = PainCycleModel(tiny_scenario(population=500), seed=3)
+    in_pain = model.agents.select(lambda a: a.chronic_pain)
+    assert len(in_pain) == int(model.status.chronic_pain().sum())
+
+
+def test_agent_views_can_be_switched_off_for_batch_runs():
+    model = PainCycleModel(tiny_scenario(), seed=1, agent_views=False)
+    assert len(model.agents) == 0 and model.state.size == 400
+
+
+def test_state_columns_are_declared_and_preallocated():
+    model = PainCycleModel(tiny_scenario(), seed=1, agent_views=False)
+    for col in COLUMNS:
+        array = model.state.column(col.name)
+        assert array.dtype == np.dtype(col.dtype) and array.shape == (400,)
+
+
+def test_run_records_series_panel_and_distributions():
+    s = tiny_scenario()
+    model = PainCycleModel(s, agent_views=False).run()
+    series = model.population_series()
+    assert list(series["day"]) == list(range(0, s.duration_days + 1, s.outputs.record_every_days))
+    panel = model.panel()
+    assert set(panel["person"]) == set(model.panel_index) and len(model.panel_index) == 5
+    assert panel["day"].max() == s.duration_days
+    dist = model.distributions()
+    for measure, part in dist.groupby("measure"):
+        assert abs(part["share"].sum() - 1.0) < 1e-6, measure
+    frame = model.to_dataframe()
+    assert len(frame) == 400 and {"pain", "phq9", "isi", "chronic_pain"} <= set(frame.columns)
+
+
+def test_same_seed_same_model_different_seed_different_model():
+    a = PainCycleModel(tiny_scenario(), seed=5, agent_views=False).run(20)
+    b = PainCycleModel(tiny_scenario(), seed=5, agent_views=False).run(20)
+    c = PainCycleModel(tiny_scenario(), seed=6, agent_views=False).run(20)
+    assert np.array_equal(a.state.pain, b.state.pain)
+    assert not np.array_equal(a.state.pain, c.state.pain)

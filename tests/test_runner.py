@@ -1,0 +1,82 @@
+"""Runs and results folders: determinism across workers, complete folders, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from simulation.results import write_results
+from simulation.runner import run_scenario, summarise
+from tests.conftest import tiny_scenario
+
+
+def test_one_and_two_workers_give_identical_results():
+    s = tiny_scenario(replicates=3)
+    serial = run_scenario(s, jobs=1)
+    parallel = run_scenario(s, jobs=2)
+    pd.testing.assert_frame_equal(serial.series(), parallel.series())
+    pd.testing.assert_frame_equal(serial.panel(), parallel.panel())
+    pd.testing.assert_frame_equal(serial.final(), parallel.final())
+
+
+def test_replicates_differ_and_seed_matters():
+    a = run_scenario(tiny_scenario(), jobs=1).final()
+    assert not a.iloc[0, 1:].equals(a.iloc[1, 1:])
+    b = run_scenario(tiny_scenario(seed=12), jobs=1).final()
+    assert not a.equals(b)
+
+
+def test_summary_interval_is_the_t_interval_of_the_mean():
+    per_rep = pd.DataFrame({"x": [0.1, 0.2, 0.3, 0.4]})
+    row = summarise(per_rep).iloc[0]
+    assert row["mean"] == pytest.approx(0.25)
+    # t(0.975, 3) = 3.182; sd = 0.1291; half-width = 3.182 * 0.1291 / 2
+    assert row["ci95_high"] - row["mean"] == pytest.approx(3.1824 * 0.129099 / 2, rel=1e-3)
+    single = summarise(pd.DataFrame({"x": [0.3]})).iloc[0]
+    assert pd.isna(single["ci95_low"])
+
+
+def test_results_folder_holds_everything_the_issue_lists(tmp_path):
+    s = tiny_scenario(outputs={"record_every_days": 10, "panel_size": 4, "charts": True})
+    folder = write_results(run_scenario(s, jobs=1), tmp_path)
+    names = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    expected = {
+        "manifest.json", "timeseries.parquet", "timeseries.csv", "summary.csv", "final.csv",
+        "panel.parquet", "distributions.csv", "charts/prevalence.html", "charts/prevalence.png",
+        "charts/distributions.html", "charts/distributions.png",
+    }  # fmt: skip
+    assert expected <= names
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["scenario"]["population"] == 400
+    assert manifest["seeds"]["seed"] == 11 and set(manifest["seeds"]["replicates"]) == {"0", "1"}
+    assert manifest["versions"]["mesa"] and manifest["versions"]["numpy"]
+    assert "commit" in manifest["git"] and manifest["timing"]["wall_seconds"] >= 0
+    assert sorted(manifest["files"]) == sorted(names)
+    series = pd.read_parquet(folder / "timeseries.parquet")
+    pd.testing.assert_frame_equal(series, pd.read_csv(folder / "timeseries.csv"), check_dtype=False)
+    assert (folder / "charts/prevalence.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_failed_write_leaves_nothing_and_keeps_what_was_there(tmp_path, monkeypatch):
+    keep = tmp_path / "earlier-run"
+    keep.mkdir()
+    (keep / "notes.txt").write_text("mine")
+    result = run_scenario(tiny_scenario(), jobs=1)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("simulation.charts.write_run_charts", boom)
+    with pytest.raises(RuntimeError, match="disk full"):
+        write_results(result, tmp_path, charts=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["earlier-run"]
+    assert (keep / "notes.txt").read_text() == "mine"
+
+
+def test_two_runs_never_overwrite_each_other(tmp_path):
+    result = run_scenario(tiny_scenario(), jobs=1)
+    first = write_results(result, tmp_path, charts=False)
+    second = write_results(result, tmp_path, charts=False)
+    assert first != second and first.exists() and second.exists()
