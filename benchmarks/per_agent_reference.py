@@ -7,8 +7,9 @@ What this is
     order of `simulation/rules/daily.py::advance_day`:
 
         1. tissue nociception: exact Ornstein-Uhlenbeck step of log nociception around the set point
-        2. pain: nociception x amplification (last night's sleep, yesterday's mood, the slow
-           mechanisms) + muscle tone from mood, relaxed toward with daily noise, kept in 0-10
+        2. pain: raw = nociception x amplification (last night's sleep, yesterday's mood, the
+           slow mechanisms) + muscle tone from mood; the target 10 tanh(raw / 10) saturates
+           toward the top of the scale; pain relaxes toward it with daily noise, kept in 0-10
         3. mood: the latent depressive episode switches with today's hazard, then symptoms relax
            toward their target with daily noise, kept in 0-1
         4. sleep: tonight's poor sleep, then the fortnight average `sleep_recent`
@@ -29,6 +30,13 @@ Why it exists
        against the equations line by line, so when the two implementations agree in distribution
        (`tests/test_reference_oracle.py`), the vectorised in-place array arithmetic (dtype casts,
        aliasing of `out=` buffers, ring-buffer indexing, update order) is very probably right.
+       Fed the vectorised model's own daily draws instead of its own (common random numbers, as
+       the test does), it reproduces the vectorised paths person by person to float32 rounding.
+
+Scope
+    The untreated rules: treatment effects (`simulation.interventions`, the `mods` argument of
+    the rules) are not implemented here, so the oracle covers scenarios without interventions.
+    A scenario's parameter overrides are honoured (the reference reads the same `ModelParams`).
 
 Fair comparison
     `matched_pair()` synthesises ONE population with `PainCycleModel(..., burn_in_days=0,
@@ -69,6 +77,7 @@ TRAITS = (
     "sleep_setpoint",
     "mood_setpoint",
     "mood_liability",
+    "dependence_susceptibility",
 )
 STATES = (
     "pain",
@@ -233,7 +242,8 @@ class ReferencePerson(mesa.Agent):
             + k.amp_catastrophising * self.catastrophising
             + k.amp_withdrawal * self.withdrawal
         )
-        target = nociception * amplification + k.muscle_tone * mood
+        # the target saturates toward the top of the scale: 10 tanh(raw / 10)
+        target = 10.0 * math.tanh((nociception * amplification + k.muscle_tone * mood) / 10.0)
         pain = self.pain + k.pain_relax * (target - self.pain) + k.pain_noise * gauss(0.0, 1.0)
         pain = 0.0 if pain < 0.0 else (10.0 if pain > 10.0 else pain)
         self.pain = pain
@@ -297,7 +307,8 @@ class ReferencePerson(mesa.Agent):
         x = self.invalidation
         self.invalidation = x + k.inv_relax * (_unit(k.inv_unexplained * (pain - nociception)) - x)
         x = self.opioid_dependence
-        self.opioid_dependence = x + k.dep_relax * (_unit(self.opioid_exposure) - x)
+        target = _unit(self.opioid_exposure * self.dependence_susceptibility)
+        self.opioid_dependence = x + k.dep_relax * (target - x)
 
         # 6. clinical windows: drop the day leaving each window, add today
         pain_day = pain >= k.pain_day_threshold

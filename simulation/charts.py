@@ -114,3 +114,131 @@ def write_run_charts(series: pd.DataFrame, distributions: pd.DataFrame, folder: 
         distribution_chart(distributions, title=f"Distributions at end: {name}"), folder / "distributions"
     )
     return [p.name for p in written]
+
+
+COMPARE_TRAJECTORIES = ("chronic_pain", "depression", "insomnia", "mean_pain")
+
+
+def trajectories_chart(series: pd.DataFrame, measures=COMPARE_TRAJECTORIES, title: str = "") -> alt.Chart:
+    """Each scenario's outcome over time (mean and 95% band across replicates), one panel per outcome."""
+    parts = []
+    for scenario, part in series.groupby("scenario", sort=False):
+        parts.append(band(part, list(measures)).assign(scenario=scenario))
+    data = pd.concat(parts, ignore_index=True)
+    order = list(dict.fromkeys(series["scenario"]))
+    x = alt.X("year:Q", title="Years since start")
+    color = alt.Color("scenario:N", sort=order, title="Scenario")
+    base = alt.Chart(data)
+    layer = alt.layer(
+        base.mark_area(opacity=0.2).encode(x=x, y=alt.Y("low:Q", title=None), y2="high:Q", color=color),
+        base.mark_line().encode(
+            x=x, y="mean:Q", color=color, tooltip=["scenario:N", "label:N", alt.Tooltip("mean:Q", format=".3f")]
+        ),
+    ).properties(width=260, height=170)
+    return (
+        layer.facet(facet=alt.Facet("label:N", title=None), columns=2)
+        .resolve_scale(y="independent")
+        .properties(
+            title=alt.Title(
+                title or "Outcomes over time by scenario", subtitle="Mean across replicates; band: 95% interval"
+            )
+        )
+    )
+
+
+def forest_chart(table: pd.DataFrame, reference: str, title: str = "") -> alt.Chart:
+    """Paired differences from the reference with 95% intervals, one panel per outcome."""
+    data = table[(table["scenario"] != reference) & table["outcome"].isin([o for o, *_ in _forest_outcomes()])]
+    order = list(dict.fromkeys(data["scenario"]))
+    y = alt.Y("scenario:N", sort=order, title=None)
+    base = alt.Chart(data)
+    layer = alt.layer(
+        base.mark_rule(color="#999", strokeDash=[3, 3]).encode(x=alt.datum(0)),
+        base.mark_rule().encode(
+            x=alt.X("difference_low:Q", title="Difference from " + reference), x2="difference_high:Q", y=y
+        ),
+        base.mark_point(filled=True, size=60).encode(
+            x="difference:Q",
+            y=y,
+            color=alt.Color("scenario:N", sort=order, legend=None),
+            tooltip=[
+                "scenario:N",
+                "label:N",
+                alt.Tooltip("difference:Q", format=".4f"),
+                alt.Tooltip("difference_low:Q", format=".4f"),
+                alt.Tooltip("difference_high:Q", format=".4f"),
+            ],
+        ),
+    ).properties(width=220, height=max(60, 22 * len(order)))
+    return (
+        layer.facet(facet=alt.Facet("label:N", title=None), columns=3)
+        .resolve_scale(x="independent")
+        .properties(
+            title=alt.Title(
+                title or f"Differences from {reference}", subtitle="Paired across replicates; bars: 95% interval"
+            )
+        )
+    )
+
+
+def _forest_outcomes():
+    from simulation.compare import KEY_OUTCOMES
+
+    return [o for o in KEY_OUTCOMES if o[0] != "opioid_misuse"] + [("qalys_per_person", "QALYs per person", "mean")]
+
+
+def prevalence_bars_chart(table: pd.DataFrame, title: str = "") -> alt.Chart:
+    """End-of-run prevalence by scenario, with 95% intervals."""
+    data = table[table["kind"] == "prevalence"]
+    order = list(dict.fromkeys(data["scenario"]))
+    x = alt.X("scenario:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30))
+    base = alt.Chart(data)
+    layer = alt.layer(
+        base.mark_bar().encode(
+            x=x,
+            y=alt.Y("level:Q", title="Prevalence at end", axis=alt.Axis(format="%")),
+            color=alt.Color("scenario:N", sort=order, legend=None),
+            tooltip=["scenario:N", "label:N", alt.Tooltip("level:Q", format=".1%")],
+        ),
+        base.mark_rule().encode(x=x, y="level_low:Q", y2="level_high:Q"),
+    ).properties(width=max(120, 40 * len(order)), height=180)
+    return (
+        layer.facet(facet=alt.Facet("label:N", title=None), columns=3)
+        .resolve_scale(y="independent")
+        .properties(
+            title=alt.Title(
+                title or "Prevalence at the end of the run", subtitle="Mean across replicates; rules: 95% interval"
+            )
+        )
+    )
+
+
+def write_comparison_charts(series: pd.DataFrame, table: pd.DataFrame, folder: Path, reference: str) -> list[str]:
+    written = save_chart(trajectories_chart(series), folder / "trajectories")
+    written += save_chart(forest_chart(table, reference), folder / "differences")
+    written += save_chart(prevalence_bars_chart(table), folder / "prevalence_bars")
+    return [p.name for p in written]
+
+
+def trial_chart(result) -> alt.Chart:
+    """Mean pain, PHQ-9 and ISI by arm at each follow-up, with 95% intervals across replicates."""
+    data = result.summary[result.summary["metric"].isin(["mean_pain", "mean_phq9", "mean_isi"])].copy()
+    data["measure"] = data["metric"].map({"mean_pain": "Pain (NRS)", "mean_phq9": "PHQ-9", "mean_isi": "ISI"})
+    order = [a.name for a in result.trial.arms]
+    x = alt.X("week:Q", title="Weeks after randomisation")
+    color = alt.Color("arm:N", sort=order, title="Arm")
+    base = alt.Chart(data)
+    layer = alt.layer(
+        base.mark_line(point=True).encode(
+            x=x,
+            y=alt.Y("mean:Q", title=None, scale=alt.Scale(zero=False)),
+            color=color,
+            tooltip=["arm:N", "week:Q", alt.Tooltip("mean:Q", format=".2f")],
+        ),
+        base.mark_rule().encode(x=x, y="ci95_low:Q", y2="ci95_high:Q", color=color),
+    ).properties(width=220, height=180)
+    return (
+        layer.facet(facet=alt.Facet("measure:N", title=None), columns=3)
+        .resolve_scale(y="independent")
+        .properties(title=alt.Title(f"Virtual trial: {result.trial.name}", subtitle="Mean by arm; rules: 95% interval"))
+    )

@@ -7,12 +7,13 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from simulation.parameters import parameter_markdown, parameter_rows
+from simulation.parameters import parameter_document, parameter_markdown, parameter_rows
 from simulation.scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict, scenario_schema
 
 app = typer.Typer(
@@ -23,6 +24,7 @@ app = typer.Typer(
 )
 err = Console(stderr=True)
 out = Console()
+wide = Console(stderr=True, width=max(err.width, 150))  # result tables: never squeezed into 80 columns
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -60,34 +62,55 @@ def resolve_scenario(path: Path | None, overrides: list[str]) -> Scenario:
     return scenario_from_dict(data, "built-in baseline" + (f" (with {', '.join(overrides)})" if overrides else ""))
 
 
+PopulationOpt = Annotated[int | None, typer.Option("--population", "-n", help="Number of people.")]
+YearsOpt = Annotated[float | None, typer.Option(help="Duration in years.")]
+DaysOpt = Annotated[int | None, typer.Option(help="Duration in days.")]
+ReplicatesOpt = Annotated[int | None, typer.Option("--replicates", "-r", help="Replicates.")]
+SeedOpt = Annotated[int | None, typer.Option(help="Run seed.")]
+JobsOpt = Annotated[
+    int | None, typer.Option("--jobs", "-j", help="Worker processes (default: one per task, up to the cores).")
+]
+OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder under which the run's folder is made.")]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="KEY=VALUE",
+        help="Override a scenario field: --set parameters.pain.from_poor_sleep=0.6 (repeat).",
+    ),
+]
+ChartsOpt = Annotated[bool, typer.Option("--charts/--no-charts", help="Write charts (HTML and PNG).")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+
+
+def _progress(quiet: bool) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("days"),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet,
+    )
+
+
 @app.command()
 def run(
     scenario: Annotated[
         Path | None,
         typer.Argument(help="Scenario YAML file (default: the built-in baseline).", show_default=False),
     ] = None,
-    population: Annotated[int | None, typer.Option("--population", "-n", help="Number of people.")] = None,
-    years: Annotated[float | None, typer.Option(help="Duration in years.")] = None,
-    days: Annotated[int | None, typer.Option(help="Duration in days.")] = None,
-    replicates: Annotated[int | None, typer.Option("--replicates", "-r", help="Replicates.")] = None,
-    seed: Annotated[int | None, typer.Option(help="Run seed.")] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option("--jobs", "-j", help="Worker processes (default: one per replicate, up to cores)."),
-    ] = None,
-    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder under which the run's folder is made.")] = Path(
-        "results"
-    ),
-    set_: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--set",
-            metavar="KEY=VALUE",
-            help="Override a scenario field: --set parameters.pain.from_poor_sleep=0.6 (repeat).",
-        ),
-    ] = None,
-    charts: Annotated[bool, typer.Option("--charts/--no-charts", help="Write charts (HTML and PNG).")] = True,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    population: PopulationOpt = None,
+    years: YearsOpt = None,
+    days: DaysOpt = None,
+    replicates: ReplicatesOpt = None,
+    seed: SeedOpt = None,
+    jobs: JobsOpt = None,
+    out_dir: OutOpt = Path("results"),
+    set_: SetOpt = None,
+    charts: ChartsOpt = True,
+    quiet: QuietOpt = False,
 ) -> None:
     """Run a scenario's replicates and write one results folder (data, summary, panel, charts)."""
     from simulation.results import write_results
@@ -108,16 +131,7 @@ def run(
         highlight=False,
     )
     total = resolved.duration_days
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("days"),
-        TimeElapsedColumn(),
-        console=err,
-        disable=quiet,
-        transient=False,
-    ) as progress:
+    with _progress(quiet) as progress:
         tasks = {i: progress.add_task(f"replicate {i}", total=total) for i in range(resolved.replicates)}
 
         def advance(replicate: int, done: int) -> None:
@@ -152,9 +166,119 @@ def run(
         fmt = (lambda v: f"{v:.1%}") if pct else (lambda v: f"{v:.2f}")
         interval = "n/a (1 replicate)" if row["replicates"] < 2 else f"{fmt(row['ci95_low'])} - {fmt(row['ci95_high'])}"
         table.add_row(name, fmt(row["mean"]), interval)
-    err.print(table)
+    wide.print(table)
     err.print(f"painsim: wrote {folder} in {result.wall_seconds:.1f} s", highlight=False)
     print(folder)
+
+
+@app.command()
+def compare(
+    scenarios: Annotated[
+        list[Path], typer.Argument(help="Scenario files; the first is the reference unless --reference names another.")
+    ],
+    reference: Annotated[
+        str | None, typer.Option("--reference", help="Name (or file) of the reference scenario.")
+    ] = None,
+    population: PopulationOpt = None,
+    years: YearsOpt = None,
+    days: DaysOpt = None,
+    replicates: ReplicatesOpt = None,
+    seed: SeedOpt = None,
+    jobs: JobsOpt = None,
+    out_dir: OutOpt = Path("results"),
+    set_: SetOpt = None,
+    charts: ChartsOpt = True,
+    quiet: QuietOpt = False,
+) -> None:
+    """Run scenarios on the same people and random numbers; write levels, paired differences,
+    NNT, costs and QALYs, and charts."""
+    from simulation.compare import compare_scenarios, write_comparison
+    from simulation.runner import default_jobs
+
+    if len(scenarios) < 2:
+        _fail("compare needs at least two scenario files (the first is the reference).")
+    if jobs is not None and jobs < 1:
+        _fail(f"--jobs must be 1 or more, got {jobs}.")
+    overrides = [*(set_ or []), *_option_overrides(population, years, days, replicates, seed)]
+    try:
+        resolved = [resolve_scenario(path, overrides) for path in scenarios]
+    except ScenarioError as exc:
+        _fail(str(exc))
+    names = [s.name for s in resolved]
+    if len(set(names)) < len(names):
+        _fail(f"scenario names must differ to be compared; got {', '.join(names)}.")
+    ref = 0
+    if reference is not None:
+        matches = [i for i, (s, p) in enumerate(zip(resolved, scenarios, strict=True)) if reference in (s.name, str(p))]
+        if not matches:
+            _fail(f"--reference {reference!r} is none of the scenarios: {', '.join(names)}.")
+        ref = matches[0]
+    first = resolved[ref]
+    n_tasks = len(resolved) * first.replicates
+    n_jobs = default_jobs(n_tasks) if jobs is None else jobs
+    err.print(
+        f"painsim: comparing {len(resolved)} scenarios against {names[ref]}: {first.population:,} people x "
+        f"{first.duration_days:,} days x {first.replicates} replicates (seed {first.seed}, {n_jobs} workers)",
+        highlight=False,
+    )
+    with _progress(quiet) as progress:
+        tasks = {
+            (i, r): progress.add_task(f"{name} #{r}", total=first.duration_days)
+            for i, name in enumerate(names)
+            for r in range(first.replicates)
+        }
+        try:
+            comparison = compare_scenarios(
+                resolved, ref, jobs=n_jobs, progress=lambda key, done: progress.update(tasks[key], completed=done)
+            )
+        except KeyboardInterrupt:
+            _fail("interrupted; no results were written.", code=130)
+    for note in comparison.notes:
+        err.print(f"painsim: note: {note}", highlight=False)
+    try:
+        folder = write_comparison(comparison, out_dir, charts=charts)
+    except OSError as exc:
+        _fail(f"could not write results under {out_dir}: {exc}. Nothing was left behind.", code=1)
+    wide.print(comparison_table(comparison))
+    err.print(f"painsim: wrote {folder}", highlight=False)
+    print(folder)
+
+
+def comparison_table(comparison) -> Table:
+    """The terminal summary: paired differences from the reference, costs and QALYs."""
+    table_data = comparison.table().set_index(["scenario", "outcome"])
+    econ = comparison.economics().set_index("scenario")
+    ref = comparison.names[comparison.reference]
+    shown = [("chronic_pain", "chronic pain"), ("depression", "depression"), ("insomnia", "insomnia"),
+             ("mean_pain", "pain (NRS)")]  # fmt: skip
+    table = Table(title=f"Differences from {ref} at the end of the run (95% interval, paired by replicate)")
+    table.add_column("scenario")
+    for _, label in shown:
+        table.add_column(label, justify="right")
+    table.add_column("treated", justify="right")
+    table.add_column("cost/person", justify="right")
+    table.add_column("QALYs/1000", justify="right")
+    table.add_column("USD/QALY", justify="right")
+    for name in comparison.names:
+        cells = []
+        for outcome, _ in shown:
+            row = table_data.loc[(name, outcome)]
+            pct = outcome != "mean_pain"
+            fmt = (lambda v: f"{100 * v:+.1f}") if pct else (lambda v: f"{v:+.2f}")
+            if name == ref:
+                level = f"{row['level']:.1%}" if pct else f"{row['level']:.2f}"
+                cells.append(level)
+            elif np.isnan(row["difference_low"]):
+                cells.append(fmt(row["difference"]))
+            else:
+                cells.append(f"{fmt(row['difference'])} ({fmt(row['difference_low'])}, {fmt(row['difference_high'])})")
+        e = econ.loc[name]
+        icer = "" if np.isnan(e["icer_usd_per_qaly"]) else f"{e['icer_usd_per_qaly']:,.0f}"
+        cells += [f"{e['treated']:,.0f}", f"{e['cost_per_person']:,.2f}",
+                  f"{1000 * e['incremental_qalys_per_person']:+.2f}" if name != ref else "", icer]  # fmt: skip
+        table.add_row(name, *cells)
+    table.caption = "Prevalences in percentage points; the reference row shows its levels."
+    return table
 
 
 @app.command()
@@ -178,7 +302,7 @@ def params(
 
         pd.DataFrame(rows).to_csv(sys.stdout, index=False)
     elif fmt == "markdown":
-        print(parameter_markdown(rows))
+        print(parameter_document() if scenario is None else parameter_markdown(rows))
     elif fmt == "table":
         table = Table(show_lines=False, title=f"painsim parameters ({len(rows)})")
         for col in ("name", "value", "unit", "bounds", "basis", "source"):

@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 
 from simulation.agents import Person
+from simulation.interventions.base import Programme, apply_programmes
+from simulation.interventions.effects import Modifiers
 from simulation.outcomes import distributions, panel_rows, population_metrics
 from simulation.population import synthesise
 from simulation.rng import stream
@@ -66,12 +68,16 @@ class PainCycleModel(mesa.Model):
         self.status = ClinicalStatus(size, self.params.status)
         self._daily = stream(seed, replicate, "daily")
         self._noise = DailyNoise.allocate(size)
+        self.modifiers = Modifiers()
+        self.programmes: list[Programme] = []  # filled after the burn-in: treatment starts on day 0 or later
         self.day = -burn_in - scenario.settle_days
         settling = accelerated(self.params)
         for _ in range(scenario.settle_days):
             self._advance(settling)
         for _ in range(burn_in):
             self._advance()
+
+        self.programmes = [Programme(spec, self) for spec in scenario.interventions]
 
         outputs = scenario.outputs
         self.record_every = outputs.record_every_days
@@ -88,9 +94,20 @@ class PainCycleModel(mesa.Model):
                 Person(self, index)
 
     # -- the day -----------------------------------------------------------------------------
+    def add_programme(self, spec, restrict=None) -> Programme:
+        """Offer one more intervention from today on, optionally only to the people `restrict`
+        (indices or a mask): how a virtual trial gives each arm its treatment."""
+        programme = Programme(spec, self, restrict=restrict)
+        self.programmes.append(programme)
+        return programme
+
     def _advance(self, params=None) -> None:
         self._noise.draw(self._daily)
-        advance_day(self.state, params or self.params, self._noise)
+        mods = None
+        if self.programmes and self.day >= 0:
+            apply_programmes(self.programmes, self, self.modifiers)
+            mods = self.modifiers
+        advance_day(self.state, params or self.params, self._noise, mods)
         self.day += 1
         self.status.update(self.state, self.day)
 
@@ -135,6 +152,10 @@ class PainCycleModel(mesa.Model):
     def distributions(self) -> pd.DataFrame:
         """Today's distribution of pain, PHQ-9 and ISI (share of the population per bin)."""
         return pd.DataFrame(distributions(self))
+
+    def treatment_report(self) -> pd.DataFrame:
+        """Per intervention: enrolled, stopped early (for side effects), sessions, costs so far."""
+        return pd.DataFrame([p.report() for p in self.programmes])
 
     def to_dataframe(self) -> pd.DataFrame:
         """Everyone's state today, one row per person (traits, states, instruments, statuses)."""

@@ -11,6 +11,7 @@ import numpy as np
 
 from simulation.state import SLOW_STATES
 from simulation.status import ALL
+from simulation.utility import utility
 
 # name -> what it means; the order is the column order of the series and the summary
 METRICS: dict[str, str] = {
@@ -36,6 +37,10 @@ METRICS: dict[str, str] = {
     "back_pain_given_no_depression": "MIDUS back pain among people without 12-month depression",
     "insomnia_given_chronic_pain": "insomnia disorder among people with chronic pain",
     "in_episode": "in a depressive episode (latent state)",
+    "opioid_use": "taking opioids (exposure above 0.05)",
+    "opioid_misuse": "opioid dependence at the misuse level",
+    "opioid_addiction": "opioid dependence at the addiction level",
+    "mean_utility": "mean health utility today (for QALYs)",
     **{f"mean_{name}": f"mean {name.replace('_', ' ')} (0-1)" for name in SLOW_STATES},
 }
 
@@ -92,6 +97,10 @@ def population_metrics(model) -> dict[str, float]:
         "back_pain_given_no_depression": _share(bp, ~dep),
         "insomnia_given_chronic_pain": _share(ins, cp),
         "in_episode": _share(s.in_episode),
+        "opioid_use": _share(s.opioid_exposure > np.float32(0.05)),
+        "opioid_misuse": _share(model.status.opioid_misuse(s)),
+        "opioid_addiction": _share(model.status.opioid_addiction(s)),
+        "mean_utility": float(utility(model.params.utility, s.pain, s.phq9, s.isi).mean(dtype=np.float64)),
     }
     for name in SLOW_STATES:
         out[f"mean_{name}"] = float(getattr(s, name).mean(dtype=np.float64))

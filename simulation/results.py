@@ -13,6 +13,8 @@ import platform
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -75,7 +77,7 @@ def manifest(result: RunResult) -> dict:
         "scenario": s.resolved(),
         "seeds": {
             "seed": s.seed,
-            "rng": "numpy PCG64 from SeedSequence(entropy=seed, spawn_key=(replicate, stream))",
+            "rng": "numpy SFC64 from SeedSequence(entropy=seed, spawn_key=(replicate, stream[, intervention key]))",
             "streams": STREAMS,
             "replicates": {
                 str(r.replicate): {name: list(seed_sequence(s.seed, r.replicate, name).spawn_key) for name in STREAMS}
@@ -107,6 +109,28 @@ def _destination(out_root: Path, name: str) -> Path:
     return candidate
 
 
+@contextmanager
+def atomic_folder(out_root: str | Path, name: str) -> Iterator[tuple[Path, Path]]:
+    """Yield (staging, final): write into the hidden `staging` folder; on success it is renamed
+    to the new folder `final` (`out_root/name-<time>`), on failure deleted. Never touches anything
+    that was already in `out_root`."""
+    out_root = Path(out_root)
+    out_root.mkdir(parents=True, exist_ok=True)
+    final = _destination(out_root, name)
+    staging = out_root / f".{final.name}.partial-{os.getpid()}"
+    try:
+        staging.mkdir()
+        yield staging, final
+        os.replace(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def list_files(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
 def write_results(result: RunResult, out_root: str | Path = "results", charts: bool | None = None) -> Path:
     """Write `result` as a new folder under `out_root` and return its path.
 
@@ -115,12 +139,7 @@ def write_results(result: RunResult, out_root: str | Path = "results", charts: b
     (end-of-run outcomes per replicate), panel.parquet (sampled individuals' daily
     trajectories), distributions.csv, and charts/ (HTML and PNG) unless charts are off.
     """
-    out_root = Path(out_root)
-    out_root.mkdir(parents=True, exist_ok=True)
-    final = _destination(out_root, result.scenario.name)
-    staging = out_root / f".{final.name}.partial-{os.getpid()}"
-    try:
-        staging.mkdir()
+    with atomic_folder(out_root, result.scenario.name) as (staging, final):
         series = result.series()
         series.to_parquet(staging / "timeseries.parquet", index=False)
         series.to_csv(staging / "timeseries.csv", index=False)
@@ -129,19 +148,17 @@ def write_results(result: RunResult, out_root: str | Path = "results", charts: b
         result.panel().to_parquet(staging / "panel.parquet", index=False)
         distributions = result.distributions()
         distributions.to_csv(staging / "distributions.csv", index=False)
+        treatments = result.treatments()
+        if not treatments.empty:
+            treatments.to_csv(staging / "treatments.csv", index=False)
         draw = result.scenario.outputs.charts if charts is None else charts
         if draw:
             from simulation.charts import write_run_charts
 
             write_run_charts(series, distributions, staging / "charts", result.scenario.name)
         info = manifest(result)
-        info["files"] = sorted(str(p.relative_to(staging)) for p in staging.rglob("*") if p.is_file())
-        info["files"].append("manifest.json")
+        info["files"] = [*list_files(staging), "manifest.json"]
         (staging / "manifest.json").write_text(json.dumps(info, indent=2, default=str) + "\n")
-        os.replace(staging, final)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return final
 
 

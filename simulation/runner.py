@@ -33,31 +33,31 @@ class ReplicateResult:
     panel: pd.DataFrame
     final: dict[str, float]
     distributions: pd.DataFrame
+    treatments: pd.DataFrame
     seconds: float
 
 
-def run_replicate(scenario: Scenario, replicate: int, progress: ProgressCallback | None = None) -> ReplicateResult:
+def run_replicate(scenario: Scenario, replicate: int, progress: Callable[[int], None] | None = None) -> ReplicateResult:
     """Build, burn in and run one replicate of `scenario` (no mesa agent views: batch mode)."""
     start = time.perf_counter()
     model = PainCycleModel(scenario, replicate=replicate, agent_views=False)
     if progress is not None:
-        progress(replicate, 0)
-    model.run(progress=(lambda done: progress(replicate, done)) if progress else None)
+        progress(0)
+    model.run(progress=progress)
     return ReplicateResult(
         replicate=replicate,
         series=model.population_series(),
         panel=model.panel(),
         final=model.metrics(),
         distributions=model.distributions(),
+        treatments=model.treatment_report(),
         seconds=time.perf_counter() - start,
     )
 
 
-def _run_in_worker(scenario: Scenario, replicate: int, queue) -> ReplicateResult:
-    def report(rep: int, done: int) -> None:
-        queue.put((rep, done))
-
-    return run_replicate(scenario, replicate, report if queue is not None else None)
+def _run_task(scenario: Scenario, replicate: int, key, queue) -> ReplicateResult:
+    report = (lambda done: queue.put((key, done))) if queue is not None else None
+    return run_replicate(scenario, replicate, report)
 
 
 @dataclass
@@ -80,6 +80,10 @@ class RunResult:
 
     def distributions(self) -> pd.DataFrame:
         return _stack(self.replicates, "distributions")
+
+    def treatments(self) -> pd.DataFrame:
+        """Per replicate and intervention: enrolled, stopped early, sessions, cost."""
+        return _stack(self.replicates, "treatments")
 
     def final(self) -> pd.DataFrame:
         """End-of-run outcomes, one row per replicate."""
@@ -142,45 +146,62 @@ def run_scenario(
         executor: a ready executor to use instead of a local process pool (e.g. a Dask
             `distributed.Client().get_executor()`); progress is then reported per replicate.
     """
-    jobs = default_jobs(scenario.replicates) if jobs is None else max(1, int(jobs))
+    wrapped = (lambda key, done: progress(key[1], done)) if progress is not None else None
+    return run_many([scenario], jobs, wrapped, executor)[0]
+
+
+def run_many(
+    scenarios: list[Scenario],
+    jobs: int | None = None,
+    progress: Callable[[tuple[int, int], int], None] | None = None,
+    executor: Executor | None = None,
+) -> list[RunResult]:
+    """Run every replicate of every scenario as one pool of tasks; progress keys are
+    (scenario index, replicate). Results come back in scenario order, replicates sorted."""
+    tasks = [(i, s, r) for i, s in enumerate(scenarios) for r in range(s.replicates)]
+    jobs = default_jobs(len(tasks)) if jobs is None else max(1, int(jobs))
     started = datetime.now(UTC).isoformat(timespec="seconds")
     t0 = time.perf_counter()
-    indices = list(range(scenario.replicates))
+    done: dict[tuple[int, int], ReplicateResult] = {}
     if executor is None and jobs == 1:
-        results = [run_replicate(scenario, i, progress) for i in indices]
+        for i, s, r in tasks:
+            report = (lambda days, key=(i, r): progress(key, days)) if progress else None
+            done[(i, r)] = run_replicate(s, r, report)
     elif executor is not None:
-        futures = [executor.submit(run_replicate, scenario, i) for i in indices]
-        results = []
-        for i, future in enumerate(futures):
-            results.append(future.result())
+        futures = {(i, r): executor.submit(run_replicate, s, r) for i, s, r in tasks}
+        for key, future in futures.items():
+            done[key] = future.result()
             if progress is not None:
-                progress(i, scenario.duration_days)
+                progress(key, scenarios[key[0]].duration_days)
     else:
-        results = _run_pool(scenario, indices, jobs, progress)
-    results.sort(key=lambda r: r.replicate)
-    return RunResult(scenario, results, jobs, started, time.perf_counter() - t0)
+        done = _run_pool(tasks, jobs, progress)
+    wall = time.perf_counter() - t0
+    return [
+        RunResult(s, [done[(i, r)] for r in range(s.replicates)], jobs, started, wall) for i, s in enumerate(scenarios)
+    ]
 
 
-def _run_pool(scenario: Scenario, indices: list[int], jobs: int, progress: ProgressCallback | None):
+def _run_pool(tasks, jobs: int, progress) -> dict[tuple[int, int], ReplicateResult]:
     context = multiprocessing.get_context("spawn")
     with context.Manager() as manager, ProcessPoolExecutor(jobs, mp_context=context) as pool:
         queue = manager.Queue() if progress is not None else None
-        pending = {pool.submit(_run_in_worker, scenario, i, queue) for i in indices}
-        results = []
+        pending = {pool.submit(_run_task, s, r, (i, r), queue): (i, r) for i, s, r in tasks}
+        results = {}
         while pending:
-            done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
-            results.extend(f.result() for f in done)
+            finished, _ = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+            for future in finished:
+                results[pending.pop(future)] = future.result()
             _drain(queue, progress)
         _drain(queue, progress)
         return results
 
 
-def _drain(queue, progress: ProgressCallback | None) -> None:
+def _drain(queue, progress) -> None:
     if queue is None or progress is None:
         return
     while True:
         try:
-            replicate, days = queue.get_nowait()
+            key, days = queue.get_nowait()
         except Empty:
             return
-        progress(replicate, days)
+        progress(key, days)

@@ -10,7 +10,7 @@ extending file wins, lists are replaced). Unknown keys are errors everywhere: a 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Union
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -41,21 +41,13 @@ class Outputs(BaseModel):
     charts: bool = Field(True, description="Write charts (HTML and PNG).")
 
 
-class InterventionSpec(BaseModel):
-    """One intervention block. The registry of types is filled by the interventions issue."""
+def _intervention_union():
+    from simulation.interventions import REGISTRY
 
-    model_config = ConfigDict(extra="allow")
+    return Annotated[Union[tuple(REGISTRY.values())], Field(discriminator="type")]  # noqa: UP007
 
-    type: str = Field(description="Registered intervention type, e.g. `cbt`.")
 
-    @model_validator(mode="after")
-    def _known_type(self) -> InterventionSpec:
-        from simulation.interventions import REGISTRY
-
-        if self.type not in REGISTRY:
-            known = ", ".join(sorted(REGISTRY)) or "none are registered in this version"
-            raise ValueError(f"unknown intervention type {self.type!r}; allowed types: {known}")
-        return self
+InterventionBlock = _intervention_union()
 
 
 class Scenario(BaseModel):
@@ -96,8 +88,18 @@ class Scenario(BaseModel):
     replicates: int = Field(4, ge=1, le=1000, description="Independent replicates (seeds split from `seed`).")
     seed: int = Field(20261126, ge=0, le=2**63 - 1, description="The run's seed; replicates derive from it.")
     parameters: ModelParams = Field(default_factory=ModelParams, description="Overrides of model parameters.")
-    interventions: list[InterventionSpec] = Field(default_factory=list, description="Interventions offered.")
+    interventions: list[InterventionBlock] = Field(
+        default_factory=list, description="Interventions offered (see `painsim schema` for each type's fields)."
+    )
     outputs: Outputs = Field(default_factory=Outputs)
+
+    @model_validator(mode="after")
+    def _unique_labels(self) -> Scenario:
+        names = [i.name for i in self.interventions]
+        doubled = sorted({n for n in names if names.count(n) > 1})
+        if doubled:
+            raise ValueError(f"two interventions share the name {', '.join(doubled)}; give each a distinct `label`")
+        return self
 
     @model_validator(mode="after")
     def _one_duration(self) -> Scenario:
@@ -245,6 +247,10 @@ def _apply_override(data: dict[str, Any], parts: list[str], value: Any, text: st
 
 def _allowed_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str] | None:
     """The field names allowed at `loc` (the parent of an unknown key), if a model lives there."""
+    from simulation.interventions import REGISTRY
+
+    if len(loc) >= 3 and loc[0] == "interventions" and loc[2] in REGISTRY:
+        model, loc = REGISTRY[loc[2]], loc[3:]
     for part in loc:
         if not isinstance(part, str) or part not in model.model_fields:
             return None

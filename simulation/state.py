@@ -59,6 +59,16 @@ COLUMNS: tuple[Column, ...] = (
         "trait",
         "trait part of the log hazard of a depressive episode",
     ),
+    Column(
+        "dependence_susceptibility",
+        F,
+        1.0,
+        0.0,
+        None,
+        "x exposure",
+        "trait",
+        "how readily opioid exposure becomes dependence (mean 1)",
+    ),
     # fast states: change every day
     Column("pain", F, 0.0, 0.0, 10.0, "NRS 0-10", "fast", "today's pain intensity"),
     Column("mood", F, 0.1, 0.0, 1.0, "0-1 (x27 = PHQ-9)", "fast", "today's depressive-symptom severity"),

@@ -63,7 +63,7 @@ class StatusParams(ParamGroup):
         doc="Pain days in the MIDUS window needed for MIDUS back pain.",
     )
     high_impact_withdrawal: float = param(
-        0.46,
+        0.458,
         lo=0.0,
         hi=1.0,
         unit="0-1 withdrawal",
@@ -115,6 +115,24 @@ class StatusParams(ParamGroup):
         basis="cited",
         source="DSM-5 insomnia disorder (3 nights a week for 3 months)",
         doc="Bad nights in the last 91 needed for insomnia disorder.",
+    )
+    opioid_misuse_dependence: float = param(
+        0.25,
+        lo=0.01,
+        hi=1.0,
+        unit="0-1 dependence",
+        basis="calibrated",
+        source="calibrated to misuse 21-29% on long-term opioids (Vowles et al. 2015)",
+        doc="Dependence at or above which opioid use counts as misuse.",
+    )
+    opioid_addiction_dependence: float = param(
+        0.5,
+        lo=0.01,
+        hi=1.0,
+        unit="0-1 dependence",
+        basis="calibrated",
+        source="calibrated to addiction 8-12% on long-term opioids (Vowles et al. 2015)",
+        doc="Dependence at or above which opioid use counts as addiction.",
     )
     clinical_isi_threshold: float = param(
         15.0,
@@ -184,6 +202,12 @@ class ClinicalStatus:
 
     def insomnia_disorder(self, at=ALL) -> np.ndarray:
         return self.bad_nights[at] >= self.params.insomnia_min_nights
+
+    def opioid_misuse(self, state, at=ALL) -> np.ndarray:
+        return state.opioid_dependence[at] >= self.params.opioid_misuse_dependence
+
+    def opioid_addiction(self, state, at=ALL) -> np.ndarray:
+        return state.opioid_dependence[at] >= self.params.opioid_addiction_dependence
 
     def clinical_insomnia(self, state, at=ALL) -> np.ndarray:
         return state.sleep_recent[at] * np.float32(28.0) >= self.params.clinical_isi_threshold

@@ -86,8 +86,18 @@ def test_parse_override_reads_yaml_values():
         ("outputs:\n  panel_sise: 3\n", ["outputs.panel_sise", "panel_size"]),
         ("years: 2\ndays: 30\n", ["`years` or as `days`, not both"]),
         ("replicates: 1.5\n", ["replicates"]),
-        ("interventions:\n  - type: cbt\n", ["interventions.0", "unknown intervention type 'cbt'"]),
-        ("interventions:\n  - coverage: 0.5\n", ["interventions.0.type", "required"]),
+        ("interventions:\n  - type: hypnosis\n", ["interventions.0", "'hypnosis'", "'cbt'", "'exercise'"]),
+        ("interventions:\n  - coverage: 0.5\n", ["interventions.0", "type"]),
+        (
+            "interventions:\n  - type: cbt\n    coverge: 0.5\n",
+            ["interventions.0.cbt.coverge", "allowed here:", "coverage"],
+        ),
+        (
+            "interventions:\n  - type: cbt\n    coverage: -0.2\n",
+            ["interventions.0.cbt.coverage", "greater than or equal to 0"],
+        ),
+        ("interventions:\n  - type: acupuncture\n    stimulation: 50hz\n", ["stimulation", "'2hz'", "'100hz'"]),
+        ("interventions:\n  - type: cbt\n  - type: cbt\n", ["share the name cbt", "label"]),
         ("name: has space\n", ["name", "pattern"]),
     ],
 )

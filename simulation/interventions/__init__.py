@@ -1,8 +1,8 @@
 """Interventions offered in scenarios, by registered `type:` name.
 
-The registry maps a scenario's `type:` to the class that implements it; the interventions issue
-fills it (one module per family, each registering itself with `register`). Until then it is empty
-and any intervention block is rejected with the list of allowed types.
+One module per family registers its types with `register`; the scenario schema is the union of
+the registered specs, so a scenario's `type: cbt` validates into the CBT spec and any other name
+is rejected with the list of allowed types.
 """
 
 from __future__ import annotations
@@ -22,3 +22,14 @@ def register(name: str) -> Callable[[type], type]:
         return cls
 
     return add
+
+
+# The families register themselves on import; the order is the order `painsim schema` lists them.
+from simulation.interventions import (  # noqa: E402, F401
+    acupuncture,
+    care,
+    drugs,
+    exercise,
+    opioids,
+    psychological,
+)

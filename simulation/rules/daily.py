@@ -33,10 +33,16 @@ class DailyNoise:
         rng.random(dtype=np.float32, out=self.uniform)
 
 
-def advance_day(state, params, noise: DailyNoise) -> None:
-    """Move every person one day on: nociception, pain, mood, sleep, then the slow mechanisms."""
+def advance_day(state, params, noise: DailyNoise, mods=None) -> None:
+    """Move every person one day on: nociception, pain, mood, sleep, then the slow mechanisms.
+
+    `mods` carries today's treatment effects (`simulation.interventions.effects.Modifiers`);
+    None, or a Modifiers with nothing set, runs the untreated rules.
+    """
+    if mods is not None and not mods.active():
+        mods = None
     update_nociception(state, params.nociception, noise.normal[0])
-    update_pain(state, params.pain, noise.normal[1])
-    update_mood(state, params.mood, noise.normal[2], noise.uniform)
-    update_sleep(state, params.sleep, noise.normal[3])
-    update_mechanisms(state, params.mechanisms)
+    update_pain(state, params.pain, noise.normal[1], mods)
+    update_mood(state, params.mood, noise.normal[2], noise.uniform, mods)
+    update_sleep(state, params.sleep, noise.normal[3], mods)
+    update_mechanisms(state, params.mechanisms, mods)

@@ -231,18 +231,20 @@ class MechanismParams(ParamGroup):
     )
 
 
-def _relax(x: np.ndarray, target: np.ndarray, timescale_days: float) -> None:
+def _relax(x: np.ndarray, target: np.ndarray, timescale_days: float, scale: np.ndarray | None = None) -> None:
+    if scale is not None:
+        target *= scale
     np.clip(target, 0.0, 1.0, out=target)
     target -= x
     target *= np.float32(relaxation_per_day(timescale_days))
     x += target
 
 
-def update_hpa(state, p: MechanismParams) -> None:
+def update_hpa(state, p: MechanismParams, mods=None) -> None:
     target = p.hpa_from_mood * state.mood
     target += (p.hpa_from_pain / 10.0) * state.pain
     target += p.hpa_from_job_strain * state.job_strain
-    _relax(state.hpa_load, target, p.hpa_timescale_days)
+    _relax(state.hpa_load, target, p.hpa_timescale_days, _scale(mods, "hpa_scale"))
 
 
 def update_sensitisation(state, p: MechanismParams) -> None:
@@ -252,25 +254,25 @@ def update_sensitisation(state, p: MechanismParams) -> None:
     _relax(state.sensitisation, target, p.sensitisation_timescale_days)
 
 
-def update_inflammation(state, p: MechanismParams) -> None:
+def update_inflammation(state, p: MechanismParams, mods=None) -> None:
     target = p.inflammation_from_poor_sleep * state.sleep_recent
     target += (p.inflammation_from_pain / 10.0) * state.pain
     target += p.inflammation_from_obesity * state.obese
     target += p.inflammation_from_smoking * state.smoker
-    _relax(state.inflammation, target, p.inflammation_timescale_days)
+    _relax(state.inflammation, target, p.inflammation_timescale_days, _scale(mods, "inflammation_scale"))
 
 
-def update_catastrophising(state, p: MechanismParams) -> None:
+def update_catastrophising(state, p: MechanismParams, mods=None) -> None:
     target = (p.catastrophising_from_pain / 10.0) * state.pain
     target += p.catastrophising_from_mood * state.mood
-    _relax(state.catastrophising, target, p.catastrophising_timescale_days)
+    _relax(state.catastrophising, target, p.catastrophising_timescale_days, _scale(mods, "catastrophising_scale"))
 
 
-def update_withdrawal(state, p: MechanismParams) -> None:
+def update_withdrawal(state, p: MechanismParams, mods=None) -> None:
     target = (p.withdrawal_from_pain / 10.0) * state.pain
     target += p.withdrawal_from_mood * state.mood
     target -= p.withdrawal_relief_from_exercise * state.exercises
-    _relax(state.withdrawal, target, p.withdrawal_timescale_days)
+    _relax(state.withdrawal, target, p.withdrawal_timescale_days, _scale(mods, "withdrawal_scale"))
 
 
 def update_invalidation(state, p: MechanismParams) -> None:
@@ -279,15 +281,22 @@ def update_invalidation(state, p: MechanismParams) -> None:
     _relax(state.invalidation, unexplained, p.invalidation_timescale_days)
 
 
-def update_opioid_dependence(state, p: MechanismParams) -> None:
-    _relax(state.opioid_dependence, state.opioid_exposure.copy(), p.dependence_timescale_days)
+def update_opioid_dependence(state, p: MechanismParams, mods=None) -> None:
+    if mods is not None and mods.opioid_exposure is not None:
+        np.clip(mods.opioid_exposure, 0.0, 1.0, out=state.opioid_exposure)
+    target = state.opioid_exposure * state.dependence_susceptibility
+    _relax(state.opioid_dependence, target, p.dependence_timescale_days)
 
 
-def update_mechanisms(state, p: MechanismParams) -> None:
-    update_hpa(state, p)
+def _scale(mods, name: str) -> np.ndarray | None:
+    return None if mods is None else getattr(mods, name)
+
+
+def update_mechanisms(state, p: MechanismParams, mods=None) -> None:
+    update_hpa(state, p, mods)
     update_sensitisation(state, p)
-    update_inflammation(state, p)
-    update_catastrophising(state, p)
-    update_withdrawal(state, p)
+    update_inflammation(state, p, mods)
+    update_catastrophising(state, p, mods)
+    update_withdrawal(state, p, mods)
     update_invalidation(state, p)
-    update_opioid_dependence(state, p)
+    update_opioid_dependence(state, p, mods)

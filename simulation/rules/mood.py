@@ -20,7 +20,7 @@ from simulation.units import daily_rate
 
 class MoodParams(ParamGroup):
     onset_rate_per_year: float = param(
-        0.00675,
+        0.0088,
         lo=0.0,
         hi=1.0,
         unit="per year",
@@ -29,16 +29,17 @@ class MoodParams(ParamGroup):
         doc="Episode onset hazard of a person with zero drive (no pain, good sleep, average traits).",
     )
     remission_rate_per_year: float = param(
-        2.5,
+        16.0,
         lo=0.1,
         hi=20.0,
         unit="per year",
-        basis="assumption",
-        source="Spijker et al. 2002, Br J Psychiatry (median episode about 3 months, 20% last 2 years)",
+        basis="calibrated",
+        source="Spijker et al. 2002, Br J Psychiatry (median episode about 3 months); "
+        "with remission_slowing calibrated to a 3.5-month median",
         doc="Episode remission hazard at zero drive.",
     )
     remission_slowing: float = param(
-        0.4,
+        0.8,
         lo=0.0,
         hi=2.0,
         unit="per unit drive",
@@ -235,7 +236,7 @@ def mood_setpoint(p: MoodParams, person_noise: np.ndarray) -> np.ndarray:
     return np.clip(p.setpoint_mean + p.setpoint_sd * person_noise, 0.0, 1.0).astype(np.float32)
 
 
-def episode_drive(state, p: MoodParams) -> np.ndarray:
+def episode_drive(state, p: MoodParams, mods=None) -> np.ndarray:
     """Today's log-hazard drive of a depressive episode: traits plus the causal graph's inputs."""
     drive = (p.onset_from_pain / 10.0) * state.pain
     drive += p.onset_from_poor_sleep * state.sleep_recent
@@ -245,12 +246,18 @@ def episode_drive(state, p: MoodParams) -> np.ndarray:
     drive += p.onset_from_invalidation * state.invalidation
     drive += p.onset_from_opioid_dependence * state.opioid_dependence
     drive += state.mood_liability
+    if mods is not None and mods.mood_drive is not None:
+        drive += mods.mood_drive
     return drive
 
 
-def update_mood(state, p: MoodParams, noise: np.ndarray, uniform: np.ndarray) -> None:
-    """Switch episodes on or off with today's hazards, then move today's symptoms."""
-    drive = episode_drive(state, p)
+def update_mood(state, p: MoodParams, noise: np.ndarray, uniform: np.ndarray, mods=None) -> None:
+    """Switch episodes on or off with today's hazards, then move today's symptoms.
+
+    Treatments shift the episode drive (`mods.mood_drive`, log-hazard units: lower onset, faster
+    remission) and relieve a fraction of the symptom target (`mods.mood_relief`).
+    """
+    drive = episode_drive(state, p, mods)
     onset = np.exp(drive)
     onset *= np.float32(daily_rate(p.onset_rate_per_year))
     drive *= np.float32(-p.remission_slowing)
@@ -265,6 +272,8 @@ def update_mood(state, p: MoodParams, noise: np.ndarray, uniform: np.ndarray) ->
     target += p.symptoms_from_poor_sleep * state.sleep
     target += state.mood_setpoint
     target += np.float32(p.episode_severity) * state.in_episode
+    if mods is not None and mods.mood_relief is not None:
+        target *= np.float32(1.0) - mods.mood_relief
     mood = state.mood
     target -= mood
     target *= np.float32(p.relax_per_day)

@@ -13,7 +13,7 @@ from simulation.declare import ParamGroup, param
 
 class NociceptionParams(ParamGroup):
     log_median: float = param(
-        -0.518,
+        -0.641,
         lo=-3.0,
         hi=2.0,
         unit="ln NRS points",
@@ -112,7 +112,7 @@ class NociceptionParams(ParamGroup):
         doc="Set point shift per SD of lower socioeconomic status.",
     )
     vulnerability_per_sd: float = param(
-        0.15,
+        0.2,
         lo=0.0,
         hi=1.0,
         unit="ln NRS points per SD",

@@ -27,7 +27,7 @@ class PainParams(ParamGroup):
         doc="Share of the gap to today's pain target closed in a day (day-to-day carry-over).",
     )
     noise_sd: float = param(
-        1.0,
+        0.8,
         lo=0.0,
         hi=3.0,
         unit="NRS points",
@@ -36,7 +36,7 @@ class PainParams(ParamGroup):
         doc="Day-to-day fluctuation of pain not explained by the model.",
     )
     from_poor_sleep: float = param(
-        0.45,
+        1.2,
         lo=0.0,
         hi=2.0,
         unit="amplification per unit poor sleep",
@@ -112,11 +112,19 @@ def pain_amplification(state, p: PainParams) -> np.ndarray:
     return amp
 
 
-def update_pain(state, p: PainParams, noise: np.ndarray) -> None:
-    """Today's pain from today's nociception and yesterday's mood, last night's sleep."""
+def update_pain(state, p: PainParams, noise: np.ndarray, mods=None) -> None:
+    """Today's pain from today's nociception and yesterday's mood, last night's sleep.
+
+    Treatments act through `mods` (see `simulation.interventions.effects`): a scale on tissue
+    nociception and a relief fraction on the pain target.
+    """
     target = np.exp(state.log_nociception)
+    if mods is not None and mods.nociception_scale is not None:
+        target *= mods.nociception_scale
     target *= pain_amplification(state, p)
     target += p.muscle_tone_from_mood * state.mood
+    if mods is not None and mods.pain_relief is not None:
+        target *= np.float32(1.0) - mods.pain_relief
     # Saturate toward the top of the scale rather than piling people up at the clip.
     target *= np.float32(0.1)
     np.tanh(target, out=target)

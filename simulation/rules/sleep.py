@@ -16,7 +16,7 @@ from simulation.declare import ParamGroup, param
 
 class SleepParams(ParamGroup):
     setpoint_mean: float = param(
-        0.131,
+        0.1534,
         lo=0.0,
         hi=0.8,
         unit="0-1 poor sleep",
@@ -52,7 +52,7 @@ class SleepParams(ParamGroup):
         doc="Rise of usual poor sleep with age, per decade from 45.",
     )
     vulnerability_per_sd: float = param(
-        0.03,
+        0.06,
         lo=0.0,
         hi=0.2,
         unit="0-1 poor sleep per SD",
@@ -70,7 +70,7 @@ class SleepParams(ParamGroup):
         doc="Night-to-night fluctuation of sleep not explained by the model.",
     )
     from_pain: float = param(
-        0.22,
+        0.1,
         lo=0.0,
         hi=1.0,
         unit="poor sleep per 10 NRS points",
@@ -119,13 +119,18 @@ def sleep_setpoint(p: SleepParams, traits, person_noise: np.ndarray) -> np.ndarr
     return np.clip(setpoint, 0.0, 1.0).astype(np.float32)
 
 
-def update_sleep(state, p: SleepParams, noise: np.ndarray) -> None:
-    """Tonight's sleep from today's pain and mood; then the fortnight average the ISI reads."""
+def update_sleep(state, p: SleepParams, noise: np.ndarray, mods=None) -> None:
+    """Tonight's sleep from today's pain and mood; then the fortnight average the ISI reads.
+
+    Sleep treatments subtract `mods.sleep_relief` from the night's poor sleep.
+    """
     night = state.sleep
     np.multiply(state.pain, np.float32(p.from_pain / 10.0), out=night)
     night += p.from_mood * state.mood
     night += p.from_hpa * state.hpa_load
     night += state.sleep_setpoint
+    if mods is not None and mods.sleep_relief is not None:
+        night -= mods.sleep_relief
     night += np.float32(p.noise_sd) * noise
     np.clip(night, 0.0, 1.0, out=night)
     recent = state.sleep_recent

@@ -1,0 +1,213 @@
+"""Comparing scenarios on the same people with the same random numbers.
+
+Every scenario is run with the reference's population size, duration, replicates, seed, burn-in
+and settling, so replicate r of each scenario synthesises the same people and draws the same daily
+noise (common random numbers): a difference between scenarios is the interventions' doing, not
+noise, and paired differences across replicates get tight intervals.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from simulation.results import atomic_folder, list_files, manifest
+from simulation.runner import RunResult, run_many
+from simulation.scenario import Scenario
+from simulation.units import DAYS_PER_YEAR
+
+# Outcomes compared by default: (name, label, kind) where kind says how to read a difference.
+KEY_OUTCOMES: tuple[tuple[str, str, str], ...] = (
+    ("chronic_pain", "Chronic pain", "prevalence"),
+    ("high_impact_chronic_pain", "High-impact chronic pain", "prevalence"),
+    ("depression", "Major depression (12-month)", "prevalence"),
+    ("insomnia", "Insomnia disorder", "prevalence"),
+    ("all_three", "Pain + depression + insomnia", "prevalence"),
+    ("opioid_misuse", "Opioid misuse", "prevalence"),
+    ("mean_pain", "Mean pain (NRS)", "mean"),
+    ("mean_phq9", "Mean PHQ-9", "mean"),
+    ("mean_isi", "Mean ISI", "mean"),
+)
+SHARED = ("population", "days", "years", "replicates", "seed", "burn_in_days", "settle_days")
+
+
+def _interval(values: np.ndarray) -> tuple[float, float, float]:
+    """Mean and t-based 95% interval of the mean across replicates (NaN interval for one)."""
+    values = np.asarray(values, float)
+    mean = float(values.mean())
+    if values.size < 2:
+        return mean, float("nan"), float("nan")
+    half = stats.t.ppf(0.975, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size)
+    return mean, mean - half, mean + half
+
+
+def qalys_per_person(series: pd.DataFrame) -> float:
+    """QALYs per person over the run: the area under the mean-utility curve, in years."""
+    days = series["day"].to_numpy(float)
+    utility = series["mean_utility"].to_numpy(float)
+    return float(np.trapezoid(utility, days) / DAYS_PER_YEAR) if days.size > 1 else 0.0
+
+
+@dataclass
+class Comparison:
+    """Levels, paired differences and economics of several scenarios against a reference."""
+
+    runs: list[RunResult]
+    reference: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        return [r.scenario.name for r in self.runs]
+
+    def per_replicate(self) -> pd.DataFrame:
+        """One row per scenario and replicate: end-of-run outcomes, QALYs, costs, numbers treated."""
+        rows = []
+        for run in self.runs:
+            for rep in run.replicates:
+                treated = int(rep.treatments["enrolled"].sum()) if not rep.treatments.empty else 0
+                cost = float(rep.treatments["cost"].sum()) if not rep.treatments.empty else 0.0
+                n = run.scenario.population
+                rows.append(
+                    {
+                        "scenario": run.scenario.name,
+                        "replicate": rep.replicate,
+                        **rep.final,
+                        "qalys_per_person": qalys_per_person(rep.series),
+                        "cost_per_person": cost / n,
+                        "treated": treated,
+                    }
+                )
+        return pd.DataFrame(rows)
+
+    def table(self) -> pd.DataFrame:
+        """Long table: scenario x outcome, level and paired difference from the reference (95% CI)."""
+        data = self.per_replicate()
+        ref_name = self.names[self.reference]
+        ref = data[data["scenario"] == ref_name].set_index("replicate")
+        rows = []
+        outcomes = [*KEY_OUTCOMES, ("qalys_per_person", "QALYs per person", "mean"),
+                    ("cost_per_person", "Intervention cost per person (USD)", "mean")]  # fmt: skip
+        for name in self.names:
+            mine = data[data["scenario"] == name].set_index("replicate")
+            for outcome, label, kind in outcomes:
+                level = _interval(mine[outcome].to_numpy())
+                diff = _interval((mine[outcome] - ref[outcome]).to_numpy())
+                rows.append(
+                    {
+                        "scenario": name,
+                        "outcome": outcome,
+                        "label": label,
+                        "kind": kind,
+                        "level": level[0],
+                        "level_low": level[1],
+                        "level_high": level[2],
+                        "difference": diff[0],
+                        "difference_low": diff[1],
+                        "difference_high": diff[2],
+                        "reference": ref_name,
+                    }
+                )
+        return pd.DataFrame(rows)
+
+    def economics(self) -> pd.DataFrame:
+        """Per scenario: people treated, costs, QALYs, ICER, and numbers needed to treat."""
+        data = self.per_replicate()
+        ref_name = self.names[self.reference]
+        ref = data[data["scenario"] == ref_name].set_index("replicate")
+        rows = []
+        for run in self.runs:
+            name, n = run.scenario.name, run.scenario.population
+            mine = data[data["scenario"] == name].set_index("replicate")
+            d_cost = float((mine["cost_per_person"] - ref["cost_per_person"]).mean())
+            d_qaly = float((mine["qalys_per_person"] - ref["qalys_per_person"]).mean())
+            treated = float((mine["treated"] - ref["treated"]).mean())
+            row = {
+                "scenario": name,
+                "treated": float(mine["treated"].mean()),
+                "cost_per_person": float(mine["cost_per_person"].mean()),
+                "qalys_per_person": float(mine["qalys_per_person"].mean()),
+                "incremental_cost_per_person": d_cost,
+                "incremental_qalys_per_person": d_qaly,
+                "icer_usd_per_qaly": d_cost / d_qaly if name != ref_name and d_qaly > 0 else float("nan"),
+            }
+            for outcome, _, kind in KEY_OUTCOMES:
+                if kind != "prevalence":
+                    continue
+                averted = -float((mine[outcome] - ref[outcome]).mean()) * n
+                row[f"nnt_{outcome}"] = (
+                    treated / averted if name != ref_name and averted > 0 and treated > 0 else np.nan
+                )
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def series(self) -> pd.DataFrame:
+        return pd.concat([r.series().assign(scenario=r.scenario.name) for r in self.runs], ignore_index=True)
+
+
+def align(scenarios: list[Scenario], reference: int) -> tuple[list[Scenario], list[str]]:
+    """Give every scenario the reference's run settings (same people, same draws); say what changed."""
+    ref = scenarios[reference]
+    shared = {key: getattr(ref, key) for key in SHARED}
+    aligned, notes = [], []
+    for s in scenarios:
+        differs = [k for k in SHARED if getattr(s, k) != shared[k] and k not in ("days", "years")]
+        if s.duration_days != ref.duration_days:
+            differs.append("duration")
+        if differs:
+            notes.append(f"{s.name}: {', '.join(differs)} set to the reference's ({ref.name}) for a paired comparison")
+        aligned.append(s.model_copy(update=shared))
+    names = [s.name for s in aligned]
+    for name in set(names):
+        if names.count(name) > 1:
+            raise ValueError(f"two scenarios are both named {name!r}; give each a distinct `name`")
+    return aligned, notes
+
+
+def compare_scenarios(
+    scenarios: list[Scenario], reference: int = 0, jobs: int | None = None, progress=None
+) -> Comparison:
+    """Run `scenarios` on the same people and seeds and compare each with `scenarios[reference]`.
+
+    Examples:
+        >>> from simulation import load_scenario
+        >>> c = compare_scenarios([load_scenario("scenarios/baseline.yaml"), load_scenario("scenarios/cbt.yaml")])
+        >>> c.table()  # doctest: +SKIP
+    """
+    aligned, notes = align(scenarios, reference)
+    runs = run_many(aligned, jobs=jobs, progress=progress)
+    return Comparison(runs, reference, notes)
+
+
+def write_comparison(comparison: Comparison, out_root: str | Path = "results", charts: bool = True) -> Path:
+    """Write a comparison as one new results folder (atomically) and return its path."""
+    name = "compare-" + "-vs-".join(comparison.names)[:80]
+    with atomic_folder(out_root, name) as (staging, final):
+        table = comparison.table()
+        table.to_csv(staging / "comparison.csv", index=False)
+        comparison.economics().to_csv(staging / "economics.csv", index=False)
+        comparison.per_replicate().to_csv(staging / "final.csv", index=False)
+        series = comparison.series()
+        series.to_parquet(staging / "timeseries.parquet", index=False)
+        series.to_csv(staging / "timeseries.csv", index=False)
+        treatments = [r.treatments().assign(scenario=r.scenario.name) for r in comparison.runs]
+        treatments = [t for t in treatments if not t.empty]
+        if treatments:
+            pd.concat(treatments, ignore_index=True).to_csv(staging / "treatments.csv", index=False)
+        if charts:
+            from simulation.charts import write_comparison_charts
+
+            write_comparison_charts(series, table, staging / "charts", comparison.names[comparison.reference])
+        ref_run = comparison.runs[comparison.reference]
+        info = manifest(ref_run)
+        info["scenarios"] = {r.scenario.name: r.scenario.resolved() for r in comparison.runs}
+        info["reference"] = comparison.names[comparison.reference]
+        info["notes"] = comparison.notes
+        info["files"] = [*list_files(staging), "manifest.json"]
+        (staging / "manifest.json").write_text(json.dumps(info, indent=2, default=str) + "\n")
+    return final

@@ -1,0 +1,333 @@
+"""Virtual trials: recruit, randomise, treat, follow up and report as the published trial did.
+
+A trial screens a synthetic source population (settled and burnt in as any run), records everyone's
+pain over the week before randomisation (the baseline diary), recruits people who meet the entry
+criteria, randomises them to arms and gives each arm its interventions from day 0 (coverage 1,
+restricted to the arm). At each follow-up it measures pain as the mean of the last 7 daily diary
+values, PHQ-9 and ISI as their instruments read that day, and compares every arm with the first
+(the control): mean difference, standardised mean difference (Hedges' g; positive = better than
+control), responders (at least 30% less pain than baseline) and dropout.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from simulation.interventions.base import Eligibility
+from simulation.model import PainCycleModel
+from simulation.parameters import ModelParams
+from simulation.rng import stream
+from simulation.scenario import InterventionBlock, Scenario, ScenarioError, _describe, _read_yaml
+
+Metric = Literal[
+    "pain_md",  # mean difference in pain vs control, NRS 0-10 (negative = less pain)
+    "pain_md_100",  # the same on a 0-100 scale
+    "pain_smd",  # Hedges' g, control minus arm, pain (positive = benefit)
+    "mood_smd",  # Hedges' g, PHQ-9
+    "sleep_smd",  # Hedges' g, ISI
+    "responders",  # share with >= 30% less pain than at baseline
+    "dropout",  # share who stopped any of the arm's treatments early
+    "side_effect_dropout",  # share who stopped for side effects
+    "attended_75",  # share who attended at least 75% of planned sessions (e.g. 6 of 8)
+    "opioid_misuse",  # share at the misuse level of dependence
+    "opioid_addiction",  # share at the addiction level of dependence
+]
+DIFFERENCE_METRICS = ("pain_md", "pain_md_100", "pain_smd", "mood_smd", "sleep_smd")
+
+
+class Arm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="Arm name; the first arm is the control.")
+    interventions: list[InterventionBlock] = Field(
+        default_factory=list, description="What this arm receives (eligibility and coverage are set by the trial)."
+    )
+
+
+class Published(BaseModel):
+    """One published result and the band within which a simulation counts as reproducing it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    metric: Metric
+    arm: str = Field(description="The arm the value refers to (differences are this arm vs the control).")
+    week: float = Field(gt=0, description="Weeks after randomisation.")
+    value: float = Field(description="The published value.")
+    band: tuple[float, float] = Field(description="Lowest and highest simulated value that counts as a match.")
+    source: str = Field(min_length=1, description="Where the value comes from.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Published:
+        if self.band[0] > self.band[1]:
+            raise ValueError(f"band must be [low, high], got {list(self.band)}")
+        return self
+
+
+class Trial(BaseModel):
+    """A virtual trial file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    description: str = ""
+    population: int = Field(30_000, ge=100, le=5_000_000, description="Size of the source population screened.")
+    per_arm: int = Field(500, ge=5, le=1_000_000, description="People randomised to each arm.")
+    replicates: int = Field(4, ge=1, le=1000, description="Independent repeats of the whole trial.")
+    seed: int = Field(20261126, ge=0, le=2**63 - 1)
+    burn_in_days: int = Field(365, ge=0, le=3650)
+    settle_days: int = Field(200, ge=0, le=3650)
+    parameters: ModelParams = Field(default_factory=ModelParams, description="Model parameter overrides.")
+    entry: Eligibility = Field(default_factory=Eligibility, description="Entry criteria at randomisation.")
+    arms: list[Arm] = Field(min_length=2, description="The arms; the first is the control.")
+    follow_up_weeks: list[float] = Field(min_length=1, description="When outcomes are measured.")
+    published: list[Published] = Field(default_factory=list, description="Published results to reproduce.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Trial:
+        names = [a.name for a in self.arms]
+        if len(set(names)) < len(names):
+            raise ValueError(f"arm names must differ, got {names}")
+        for p in self.published:
+            if p.arm not in names:
+                raise ValueError(f"published result for arm {p.arm!r}, which is not one of the arms {names}")
+            if p.week not in self.follow_up_weeks:
+                raise ValueError(f"published result at week {p.week:g}, which is not a follow-up week")
+            if p.metric in DIFFERENCE_METRICS and p.arm == names[0]:
+                raise ValueError(f"{p.metric} compares an arm with the control; it cannot be given for the control")
+        return self
+
+    @property
+    def days(self) -> int:
+        return int(round(max(self.follow_up_weeks) * 7))
+
+
+def load_trial(path: str | Path) -> Trial:
+    """Load and validate a trial file; errors name the file and the field (`ScenarioError`)."""
+    path = Path(path)
+    data = _read_yaml(path)
+    try:
+        return Trial.model_validate(data)
+    except ValidationError as exc:
+        problems = [_describe(e) for e in exc.errors()]
+        raise ScenarioError(
+            f"{path}: {len(problems)} problem{'s' if len(problems) > 1 else ''} in the trial: " + "; ".join(problems)
+        ) from None
+
+
+def _hedges_g(control: np.ndarray, arm: np.ndarray) -> float:
+    """Standardised mean difference, control minus arm (positive = arm better), small-sample corrected."""
+    n1, n2 = control.size, arm.size
+    if n1 < 2 or n2 < 2:
+        return float("nan")
+    pooled = np.sqrt(((n1 - 1) * control.var(ddof=1) + (n2 - 1) * arm.var(ddof=1)) / (n1 + n2 - 2))
+    if pooled == 0:
+        return 0.0
+    correction = 1.0 - 3.0 / (4.0 * (n1 + n2) - 9.0)
+    return float((control.mean() - arm.mean()) / pooled * correction)
+
+
+def run_trial_replicate(trial: Trial, replicate: int) -> pd.DataFrame:
+    """One run of the trial: long rows of (arm, week, metric, value)."""
+    scenario = Scenario(
+        name=trial.name,
+        population=trial.population,
+        days=trial.days,
+        seed=trial.seed,
+        burn_in_days=trial.burn_in_days,
+        settle_days=trial.settle_days,
+        replicates=trial.replicates,
+        parameters=trial.parameters,
+        outputs={"panel_size": 0, "record_every_days": 365, "charts": False},
+    )
+    model = PainCycleModel(scenario, replicate=replicate, agent_views=False)
+    # The baseline diary: the week before randomisation.
+    diary = np.zeros((7, model.state.size), np.float32)
+    for d in range(7):
+        model.step()
+        diary[d] = model.state.pain
+    eligible = np.flatnonzero(trial.entry.mask(model))
+    n_arms = len(trial.arms)
+    rng = stream(trial.seed, replicate, "trial")
+    n = min(trial.per_arm, eligible.size // n_arms)
+    if n < 2:
+        raise ValueError(
+            f"{trial.name}: only {eligible.size} people meet the entry criteria; need at least {2 * n_arms}"
+        )
+    recruits = rng.choice(eligible, size=n * n_arms, replace=False)
+    arms = {arm.name: np.sort(recruits[i::n_arms]) for i, arm in enumerate(trial.arms)}
+    baseline_pain = {name: diary[:, idx].mean(axis=0) for name, idx in arms.items()}
+    programmes = {name: [] for name in arms}
+    for arm in trial.arms:
+        for spec in arm.interventions:
+            label = f"{arm.name}-{spec.name}"
+            spec = spec.model_copy(
+                update={
+                    "coverage": 1.0,
+                    "eligibility": Eligibility(),
+                    "start_day": model.day,
+                    "enrolment": "once",
+                    "label": label,
+                }  # fmt: skip
+            )
+            programmes[arm.name].append(model.add_programme(spec, restrict=arms[arm.name]))
+
+    rows: list[dict[str, Any]] = []
+    checkpoints = {int(round(w * 7)): w for w in trial.follow_up_weeks}
+    start = model.day
+    week_pain = np.zeros((7, model.state.size), np.float32)
+    for day in range(1, trial.days + 1):
+        model.step()
+        week_pain[day % 7] = model.state.pain
+        if day in checkpoints:
+            rows += _measure(trial, model, arms, baseline_pain, programmes, week_pain, min(day, 7), checkpoints[day])
+    assert model.day - start == trial.days
+    frame = pd.DataFrame(rows)
+    frame["replicate"] = replicate
+    frame["n_per_arm"] = n
+    return frame
+
+
+def _measure(trial, model, arms, baseline_pain, programmes, week_pain, filled, week) -> list[dict[str, Any]]:
+    s, status = model.state, model.status
+    control = trial.arms[0].name
+    pain = {name: week_pain[:filled, idx].mean(axis=0) for name, idx in arms.items()}
+    phq9 = {name: s.mood[idx] * 27.0 for name, idx in arms.items()}
+    isi = {name: s.sleep_recent[idx] * 28.0 for name, idx in arms.items()}
+    rows = []
+    for name, idx in arms.items():
+        stopped = np.zeros(idx.size, bool)
+        side = np.zeros(idx.size, bool)
+        attended = np.ones(idx.size, bool)
+        for prog in programmes[name]:
+            ended_early = prog.days_to_stop[idx] < prog.planned_days
+            stopped |= ended_early & (prog.start[idx] + np.ceil(prog.days_to_stop[idx]) <= model.day)
+            side |= prog.stopped_for_side_effects[idx] & (
+                prog.start[idx] + np.ceil(prog.days_to_stop[idx]) <= model.day
+            )
+            completed = np.minimum(prog.days_to_stop[idx], prog.planned_days) / prog.planned_days
+            attended &= prog.attendance[idx] * completed >= 0.75
+        values = {
+            "mean_pain": float(pain[name].mean()),
+            "mean_phq9": float(phq9[name].mean()),
+            "mean_isi": float(isi[name].mean()),
+            "responders": float(np.mean(pain[name] <= 0.7 * baseline_pain[name])),
+            "dropout": float(stopped.mean()) if programmes[name] else 0.0,
+            "side_effect_dropout": float(side.mean()) if programmes[name] else 0.0,
+            "attended_75": float(attended.mean()) if programmes[name] else float("nan"),
+            "opioid_misuse": float(status.opioid_misuse(s, idx).mean()),
+            "opioid_addiction": float(status.opioid_addiction(s, idx).mean()),
+        }
+        if name != control:
+            values["pain_md"] = float(pain[name].mean() - pain[control].mean())
+            values["pain_md_100"] = 10.0 * values["pain_md"]
+            values["pain_smd"] = _hedges_g(pain[control], pain[name])
+            values["mood_smd"] = _hedges_g(phq9[control], phq9[name])
+            values["sleep_smd"] = _hedges_g(isi[control], isi[name])
+        rows += [{"arm": name, "week": week, "metric": k, "value": v} for k, v in values.items()]
+    return rows
+
+
+def _summarise_trial(trial: Trial, runs: pd.DataFrame) -> pd.DataFrame:
+    from simulation.compare import _interval
+
+    rows = []
+    for (arm, week, metric), part in runs.groupby(["arm", "week", "metric"], sort=False):
+        mean, low, high = _interval(part["value"].to_numpy())
+        rows.append({"arm": arm, "week": week, "metric": metric, "mean": mean, "ci95_low": low, "ci95_high": high})
+    return pd.DataFrame(rows)
+
+
+def published_vs_simulated(trial: Trial, summary: pd.DataFrame) -> pd.DataFrame:
+    """One row per published result: the published value and band beside the simulated mean and interval."""
+    rows = []
+    indexed = summary.set_index(["arm", "week", "metric"])
+    for p in trial.published:
+        sim = indexed.loc[(p.arm, p.week, p.metric)]
+        rows.append(
+            {
+                "trial": trial.name,
+                "metric": p.metric,
+                "arm": p.arm,
+                "week": p.week,
+                "published": p.value,
+                "band_low": p.band[0],
+                "band_high": p.band[1],
+                "simulated": sim["mean"],
+                "simulated_low": sim["ci95_low"],
+                "simulated_high": sim["ci95_high"],
+                "within_band": bool(p.band[0] <= sim["mean"] <= p.band[1]),
+                "source": p.source,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+class TrialResult:
+    def __init__(self, trial: Trial, runs: pd.DataFrame, wall_seconds: float):
+        self.trial = trial
+        self.runs = runs
+        self.summary = _summarise_trial(trial, runs)
+        self.published = published_vs_simulated(trial, self.summary)
+        self.wall_seconds = wall_seconds
+
+
+def run_trial(trial: Trial, jobs: int | None = None, progress=None) -> TrialResult:
+    """Run every replicate of a trial (in parallel when `jobs` > 1) and compare with the paper."""
+    import multiprocessing
+    import time
+    from concurrent.futures import ProcessPoolExecutor
+
+    from simulation.runner import default_jobs
+
+    t0 = time.perf_counter()
+    jobs = default_jobs(trial.replicates) if jobs is None else max(1, jobs)
+    if jobs == 1:
+        frames = []
+        for r in range(trial.replicates):
+            frames.append(run_trial_replicate(trial, r))
+            if progress:
+                progress(r)
+    else:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            futures = [pool.submit(run_trial_replicate, trial, r) for r in range(trial.replicates)]
+            frames = []
+            for r, future in enumerate(futures):
+                frames.append(future.result())
+                if progress:
+                    progress(r)
+    return TrialResult(trial, pd.concat(frames, ignore_index=True), time.perf_counter() - t0)
+
+
+def write_trial(result: TrialResult, out_root: str | Path = "results", charts: bool = True) -> Path:
+    """Write a trial's results folder (atomically) and return its path."""
+    from simulation.results import atomic_folder, git_revision, list_files, package_versions
+
+    with atomic_folder(out_root, f"trial-{result.trial.name}") as (staging, final):
+        result.runs.to_csv(staging / "replicates.csv", index=False)
+        result.summary.to_csv(staging / "summary.csv", index=False)
+        result.published.to_csv(staging / "published_vs_simulated.csv", index=False)
+        if charts:
+            from simulation.charts import save_chart, trial_chart
+
+            save_chart(trial_chart(result), staging / "charts" / "arms")
+        info = {
+            "trial": json.loads(result.trial.model_dump_json()),
+            "wall_seconds": round(result.wall_seconds, 3),
+            "versions": package_versions(),
+            "git": git_revision(),
+            "files": [*list_files(staging), "manifest.json"],
+        }
+        (staging / "manifest.json").write_text(json.dumps(info, indent=2, default=str) + "\n")
+    return final
+
+
+def trial_yaml(trial: Trial) -> str:
+    return yaml.safe_dump(json.loads(trial.model_dump_json()), sort_keys=False)
