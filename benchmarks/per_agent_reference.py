@@ -189,6 +189,7 @@ class ReferenceConstants:
         self.inv_relax = _relax_fraction(me.invalidation_timescale_days)
         self.inv_unexplained = me.invalidation_from_unexplained_pain / 10.0
         self.dep_relax = _relax_fraction(me.dependence_timescale_days)
+        self.dep_per_exposure = me.dependence_per_exposure
         # clinical windows
         self.pain_day_threshold = st.pain_day_threshold
         self.bad_night_threshold = st.bad_night_threshold
@@ -307,7 +308,7 @@ class ReferencePerson(mesa.Agent):
         x = self.invalidation
         self.invalidation = x + k.inv_relax * (_unit(k.inv_unexplained * (pain - nociception)) - x)
         x = self.opioid_dependence
-        target = _unit(self.opioid_exposure * self.dependence_susceptibility)
+        target = _unit(self.opioid_exposure * self.dependence_susceptibility * k.dep_per_exposure)
         self.opioid_dependence = x + k.dep_relax * (target - x)
 
         # 6. clinical windows: drop the day leaving each window, add today

@@ -282,6 +282,62 @@ def comparison_table(comparison) -> Table:
 
 
 @app.command()
+def trial(
+    files: Annotated[list[Path], typer.Argument(help="Trial files (see trials/).")],
+    population: Annotated[int | None, typer.Option("--population", "-n", help="Source population screened.")] = None,
+    per_arm: Annotated[int | None, typer.Option("--per-arm", help="People randomised to each arm.")] = None,
+    replicates: ReplicatesOpt = None,
+    seed: SeedOpt = None,
+    jobs: JobsOpt = None,
+    out_dir: OutOpt = Path("results"),
+    charts: ChartsOpt = True,
+    quiet: QuietOpt = False,
+) -> None:
+    """Run virtual trials as their papers did and compare with the published results."""
+    from simulation.trial import load_trial, run_trial, write_trials
+
+    if jobs is not None and jobs < 1:
+        _fail(f"--jobs must be 1 or more, got {jobs}.")
+    changes = {k: v for k, v in {"population": population, "per_arm": per_arm, "replicates": replicates,
+                                 "seed": seed}.items() if v is not None}  # fmt: skip
+    trials = []
+    for path in files:
+        try:
+            loaded = load_trial(path)
+            trials.append(type(loaded).model_validate({**loaded.model_dump(), **changes}))
+        except ScenarioError as exc:
+            _fail(str(exc))
+        except ValueError as exc:
+            _fail(f"{path}: {exc}")
+    results = []
+    with _progress(quiet) as progress:
+        for t in trials:
+            task = progress.add_task(t.name, total=t.replicates)
+            try:
+                results.append(run_trial(t, jobs=jobs, progress=lambda r, task=task: progress.advance(task)))
+            except ValueError as exc:
+                _fail(str(exc))
+            except KeyboardInterrupt:
+                _fail("interrupted; no results were written.", code=130)
+    try:
+        folder = write_trials(results, out_dir, charts=charts)
+    except OSError as exc:
+        _fail(f"could not write results under {out_dir}: {exc}. Nothing was left behind.", code=1)
+    table = Table(title="Virtual trials: published vs simulated (mean across replicates, 95% interval)")
+    for col in ("trial", "outcome", "arm", "week", "published", "band", "simulated", "within"):
+        table.add_column(col, justify="right" if col in ("week", "published", "simulated") else "left")
+    for result in results:
+        for r in result.published.itertuples():
+            interval = "" if np.isnan(r.simulated_low) else f" ({r.simulated_low:.3g}, {r.simulated_high:.3g})"
+            table.add_row(r.trial, r.metric, r.arm, f"{r.week:g}", f"{r.published:g}",
+                          f"{r.band_low:g} to {r.band_high:g}", f"{r.simulated:.3g}{interval}",
+                          "yes" if r.within_band else "NO")  # fmt: skip
+    wide.print(table)
+    err.print(f"painsim: wrote {folder}", highlight=False)
+    print(folder)
+
+
+@app.command()
 def params(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, markdown or json.")] = "table",
     scenario: Annotated[

@@ -42,10 +42,61 @@ class ModelParams(BaseModel):
     utility: UtilityParams = Field(default_factory=UtilityParams)
 
 
-def parameter_rows(params: BaseModel | None = None) -> list[dict[str, Any]]:
-    """Flatten the parameters into table rows: name, value, default, unit, bounds, basis, source."""
+COURSE_UNITS = {
+    "coverage": "share of eligible",
+    "duration_weeks": "weeks",
+    "sessions_per_week": "per week",
+    "adherence": "share attended",
+    "dropout_per_week": "probability per week",
+    "side_effect_dropout": "probability",
+    "onset_delay_days": "days",
+    "ramp_days": "days",
+    "waning_half_life_days": "days",
+    "response_sd": "SD (log-normal)",
+    "cost_per_session": "USD",
+    "cost_per_day": "USD",
+}
+
+
+def parameter_rows(params: BaseModel | None = None, interventions: bool = True) -> list[dict[str, Any]]:
+    """Flatten the parameters into table rows: name, value, default, unit, bounds, basis, source.
+
+    With `interventions`, each registered intervention's course defaults and effect sizes follow
+    the model parameters, named `interventions.<type>.<field>`.
+    """
     rows: list[dict[str, Any]] = []
     _collect(params if params is not None else ModelParams(), "", rows)
+    if interventions:
+        rows += intervention_rows()
+    return rows
+
+
+def intervention_rows() -> list[dict[str, Any]]:
+    """Course defaults and effect sizes of every registered intervention type."""
+    from simulation.interventions import REGISTRY
+
+    rows: list[dict[str, Any]] = []
+    for kind, cls in REGISTRY.items():
+        for name, info in cls.model_fields.items():
+            extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+            if not extra and name not in COURSE_UNITS:
+                continue
+            lower, upper = bounds_of(info)
+            text = info.description or ""
+            cited = any(mark in text for mark in ("et al", "seed 0"))
+            rows.append(
+                {
+                    "name": f"interventions.{kind}.{name}",
+                    "value": info.default,
+                    "default": info.default,
+                    "unit": extra.get("unit", COURSE_UNITS.get(name, "")),
+                    "lower": lower if lower is not None else 0.0,
+                    "upper": upper,
+                    "basis": extra.get("basis", "cited" if cited else "assumption"),
+                    "source": extra.get("source", text),
+                    "description": text,
+                }
+            )
     return rows
 
 

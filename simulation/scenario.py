@@ -233,16 +233,35 @@ def _apply_override(data: dict[str, Any], parts: list[str], value: Any, text: st
     if len(parts) == 1 and parts[0] in _DURATION_KEYS and value is not None:
         for key in _DURATION_KEYS:
             data.pop(key, None)
-    node = data
+    node: Any = data
     for i, part in enumerate(parts[:-1]):
+        where = ".".join(parts[: i + 1])
+        if isinstance(node, list):
+            node = _list_item(node, part, text, where)
+            continue
         child = node.get(part)
         if child is None:
             child = node[part] = {}
-        if not isinstance(child, dict):
-            where = ".".join(parts[: i + 1])
+        if not isinstance(child, dict | list):
             raise ScenarioError(f"--set {text}: `{where}` is a value, not a group of fields.")
         node = child
+    if isinstance(node, list):
+        raise ScenarioError(f"--set {text}: name a field of one item, e.g. interventions.cbt.coverage=0.5.")
     node[parts[-1]] = value
+
+
+def _list_item(items: list, part: str, text: str, where: str) -> dict:
+    """An item of a list by position (`interventions.0`) or by label or type (`interventions.cbt`)."""
+    if part.isdigit() and int(part) < len(items):
+        return items[int(part)]
+    named = [item for item in items if isinstance(item, dict) and part in (item.get("label"), item.get("type"))]
+    if len(named) == 1:
+        return named[0]
+    names = [str(item.get("label") or item.get("type")) for item in items if isinstance(item, dict)]
+    problem = "matches more than one item" if named else "matches no item"
+    raise ScenarioError(
+        f"--set {text}: `{where}` {problem}; give a position (0-{len(items) - 1}) or one of: {', '.join(names)}."
+    )
 
 
 def _allowed_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str] | None:

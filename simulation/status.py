@@ -117,7 +117,7 @@ class StatusParams(ParamGroup):
         doc="Bad nights in the last 91 needed for insomnia disorder.",
     )
     opioid_misuse_dependence: float = param(
-        0.25,
+        0.37,
         lo=0.01,
         hi=1.0,
         unit="0-1 dependence",
@@ -126,7 +126,7 @@ class StatusParams(ParamGroup):
         doc="Dependence at or above which opioid use counts as misuse.",
     )
     opioid_addiction_dependence: float = param(
-        0.5,
+        0.6,
         lo=0.01,
         hi=1.0,
         unit="0-1 dependence",

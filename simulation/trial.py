@@ -5,8 +5,9 @@ pain over the week before randomisation (the baseline diary), recruits people wh
 criteria, randomises them to arms and gives each arm its interventions from day 0 (coverage 1,
 restricted to the arm). At each follow-up it measures pain as the mean of the last 7 daily diary
 values, PHQ-9 and ISI as their instruments read that day, and compares every arm with the first
-(the control): mean difference, standardised mean difference (Hedges' g; positive = better than
-control), responders (at least 30% less pain than baseline) and dropout.
+(the control): the difference in mean change of pain from baseline (as trials report mean
+differences), the standardised mean difference of the follow-up values (Hedges' g; positive =
+better than control), responders (at least 30% less pain than baseline) and dropout.
 """
 
 from __future__ import annotations
@@ -27,19 +28,20 @@ from simulation.rng import stream
 from simulation.scenario import InterventionBlock, Scenario, ScenarioError, _describe, _read_yaml
 
 Metric = Literal[
-    "pain_md",  # mean difference in pain vs control, NRS 0-10 (negative = less pain)
+    "pain_md",  # difference in mean change of pain from baseline vs control, NRS 0-10 (negative = less pain)
     "pain_md_100",  # the same on a 0-100 scale
     "pain_smd",  # Hedges' g, control minus arm, pain (positive = benefit)
     "mood_smd",  # Hedges' g, PHQ-9
     "sleep_smd",  # Hedges' g, ISI
     "responders",  # share with >= 30% less pain than at baseline
+    "responders_diff",  # responders in the arm minus responders in the control
     "dropout",  # share who stopped any of the arm's treatments early
     "side_effect_dropout",  # share who stopped for side effects
     "attended_75",  # share who attended at least 75% of planned sessions (e.g. 6 of 8)
     "opioid_misuse",  # share at the misuse level of dependence
     "opioid_addiction",  # share at the addiction level of dependence
 ]
-DIFFERENCE_METRICS = ("pain_md", "pain_md_100", "pain_smd", "mood_smd", "sleep_smd")
+DIFFERENCE_METRICS = ("pain_md", "pain_md_100", "pain_smd", "mood_smd", "sleep_smd", "responders_diff")
 
 
 class Arm(BaseModel):
@@ -178,7 +180,8 @@ def run_trial_replicate(trial: Trial, replicate: int) -> pd.DataFrame:
             )
             programmes[arm.name].append(model.add_programme(spec, restrict=arms[arm.name]))
 
-    rows: list[dict[str, Any]] = []
+    # Week 0: the arms at randomisation (baseline diary; a check that randomisation balanced them).
+    rows: list[dict[str, Any]] = _measure(trial, model, arms, baseline_pain, programmes, diary, 7, 0.0)
     checkpoints = {int(round(w * 7)): w for w in trial.follow_up_weeks}
     start = model.day
     week_pain = np.zeros((7, model.state.size), np.float32)
@@ -225,11 +228,16 @@ def _measure(trial, model, arms, baseline_pain, programmes, week_pain, filled, w
             "opioid_addiction": float(status.opioid_addiction(s, idx).mean()),
         }
         if name != control:
-            values["pain_md"] = float(pain[name].mean() - pain[control].mean())
+            change = pain[name] - baseline_pain[name]
+            control_change = pain[control] - baseline_pain[control]
+            values["pain_md"] = float(change.mean() - control_change.mean())
             values["pain_md_100"] = 10.0 * values["pain_md"]
             values["pain_smd"] = _hedges_g(pain[control], pain[name])
             values["mood_smd"] = _hedges_g(phq9[control], phq9[name])
             values["sleep_smd"] = _hedges_g(isi[control], isi[name])
+            values["responders_diff"] = values["responders"] - float(
+                np.mean(pain[control] <= 0.7 * baseline_pain[control])
+            )
         rows += [{"arm": name, "week": week, "metric": k, "value": v} for k, v in values.items()]
     return rows
 
@@ -306,21 +314,43 @@ def run_trial(trial: Trial, jobs: int | None = None, progress=None) -> TrialResu
     return TrialResult(trial, pd.concat(frames, ignore_index=True), time.perf_counter() - t0)
 
 
-def write_trial(result: TrialResult, out_root: str | Path = "results", charts: bool = True) -> Path:
-    """Write a trial's results folder (atomically) and return its path."""
+def published_markdown(table: pd.DataFrame) -> str:
+    """Published vs simulated as a Markdown table (the README's trial table is this)."""
+    lines = [
+        "| trial | outcome | arm | week | published | band | simulated (95% interval) | within band |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in table.itertuples():
+        interval = "" if np.isnan(r.simulated_low) else f" ({r.simulated_low:.3g} to {r.simulated_high:.3g})"
+        lines.append(
+            f"| {r.trial} | {r.metric} | {r.arm} | {r.week:g} | {r.published:g} | {r.band_low:g} to {r.band_high:g} "
+            f"| {r.simulated:.3g}{interval} | {'yes' if r.within_band else '**no**'} |"
+        )
+    return "\n".join(lines)
+
+
+def write_trials(results: list[TrialResult], out_root: str | Path = "results", charts: bool = True) -> Path:
+    """Write one results folder (atomically) holding every trial's outputs and the combined
+    published-vs-simulated table; return its path."""
     from simulation.results import atomic_folder, git_revision, list_files, package_versions
 
-    with atomic_folder(out_root, f"trial-{result.trial.name}") as (staging, final):
-        result.runs.to_csv(staging / "replicates.csv", index=False)
-        result.summary.to_csv(staging / "summary.csv", index=False)
-        result.published.to_csv(staging / "published_vs_simulated.csv", index=False)
-        if charts:
-            from simulation.charts import save_chart, trial_chart
+    name = f"trial-{results[0].trial.name}" if len(results) == 1 else f"trials-{len(results)}"
+    with atomic_folder(out_root, name) as (staging, final):
+        combined = pd.concat([r.published for r in results], ignore_index=True)
+        combined.to_csv(staging / "published_vs_simulated.csv", index=False)
+        (staging / "published_vs_simulated.md").write_text(published_markdown(combined) + "\n")
+        for result in results:
+            folder = staging / result.trial.name
+            folder.mkdir()
+            result.runs.to_csv(folder / "replicates.csv", index=False)
+            result.summary.to_csv(folder / "summary.csv", index=False)
+            if charts:
+                from simulation.charts import save_chart, trial_chart
 
-            save_chart(trial_chart(result), staging / "charts" / "arms")
+                save_chart(trial_chart(result), folder / "arms")
         info = {
-            "trial": json.loads(result.trial.model_dump_json()),
-            "wall_seconds": round(result.wall_seconds, 3),
+            "trials": {r.trial.name: json.loads(r.trial.model_dump_json()) for r in results},
+            "wall_seconds": {r.trial.name: round(r.wall_seconds, 3) for r in results},
             "versions": package_versions(),
             "git": git_revision(),
             "files": [*list_files(staging), "manifest.json"],
@@ -330,4 +360,5 @@ def write_trial(result: TrialResult, out_root: str | Path = "results", charts: b
 
 
 def trial_yaml(trial: Trial) -> str:
+    """The trial as YAML, every default filled in."""
     return yaml.safe_dump(json.loads(trial.model_dump_json()), sort_keys=False)

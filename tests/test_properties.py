@@ -56,7 +56,7 @@ def _value(row: dict) -> st.SearchStrategy[float]:
     )
 
 
-ROWS = parameter_rows()
+ROWS = parameter_rows(interventions=False)
 
 
 @st.composite

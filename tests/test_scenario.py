@@ -67,6 +67,15 @@ def test_set_overrides_typed_values():
     assert s.outputs.charts is False and s.duration_days == 30
 
 
+def test_set_addresses_interventions_by_name_or_position():
+    s = load_scenario(
+        SCENARIOS / "cbt_exercise.yaml", ["interventions.cbt.coverage=0.7", "interventions.1.coverage=0.2"]
+    )
+    assert [i.coverage for i in s.interventions] == [0.7, 0.2]
+    with pytest.raises(ScenarioError, match="matches no item; give a position"):
+        load_scenario(SCENARIOS / "cbt_exercise.yaml", ["interventions.yoga.coverage=0.5"])
+
+
 def test_parse_override_reads_yaml_values():
     assert parse_override("a.b=0.5") == (["a", "b"], 0.5)
     assert parse_override("flag=true") == (["flag"], True)

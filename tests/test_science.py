@@ -305,7 +305,7 @@ MECHANISMS = {
     "opioid_dependence": (
         update_opioid_dependence,
         "opioid_dependence",
-        {"dependence_timescale_days": 180.0},
+        {"dependence_timescale_days": 180.0, "dependence_per_exposure": 1.0},
         lambda s: s.opioid_exposure.fill(0.9),
         0.9,
     ),

@@ -46,10 +46,11 @@ class Acupuncture(InterventionSpec):
     )
     cost_per_session: float = Field(75.0, ge=0, le=100_000, description="USD; assumption.")
     pain_relief: float = effect(
-        0.20,
+        0.37,
         lo=0.0,
         hi=1.0,
         unit="share of pain target",
+        basis="calibrated",
         source="Vickers et al. 2018 (about 0.5 SD vs no acupuncture); calibrated",
         doc="Pain relief at full dose (manual).",
     )

@@ -44,10 +44,11 @@ class SNRI(_Daily):
     dropout_per_week: float = Field(0.01, ge=0, le=1, description="Other stopping, per week.")
     cost_per_day: float = Field(0.5, ge=0, le=100_000, description="USD; assumption (generic duloxetine).")
     pain_relief: float = effect(
-        0.16,
+        0.18,
         lo=0.0,
         hi=1.0,
         unit="share of pain target",
+        basis="calibrated",
         source="Skljarevski et al. 2010; Ferreira et al. 2021 (-5.3/100 vs placebo); calibrated",
         doc="Pain relief at full dose.",
     )
@@ -145,10 +146,11 @@ class Placebo(_Daily):
     )
     response_sd: float = Field(1.0, ge=0, le=2, description="Spread of individual response.")
     pain_relief: float = effect(
-        0.10,
+        0.5,
         lo=0.0,
         hi=1.0,
         unit="share of pain target",
+        basis="calibrated",
         source="assumption (placebo analgesia in chronic pain "
         "trials); calibrated to the placebo arm of Skljarevski et al. 2010",
         doc="Pain relief at full dose.",

@@ -43,6 +43,8 @@ class Modifiers:
 
     def apply(self, name: str, amount: np.ndarray, size: int) -> None:
         """Compose `amount` (one value per person) into quantity `name`."""
+        if name not in QUANTITIES:
+            raise KeyError(f"unknown modifier {name!r}; known: {', '.join(QUANTITIES)}")
         current = getattr(self, name)
         amount = np.asarray(amount, dtype=np.float32)
         if name in PRODUCT:
@@ -50,10 +52,8 @@ class Modifiers:
         elif name in RELIEF:
             kept = np.float32(1.0) - amount
             setattr(self, name, 1.0 - (kept if current is None else (1.0 - current) * kept))
-        elif name in SUM:
-            setattr(self, name, amount.copy() if current is None else current + amount)
         else:
-            raise KeyError(f"unknown modifier {name!r}; known: {', '.join(QUANTITIES)}")
+            setattr(self, name, amount.copy() if current is None else current + amount)
 
     def active(self) -> bool:
         return any(getattr(self, name) is not None for name in QUANTITIES)

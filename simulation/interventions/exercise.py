@@ -32,10 +32,11 @@ class Exercise(InterventionSpec):
         80.0, ge=0, le=100_000, description="USD; assumption (physiotherapy-led session, approximate)."
     )
     nociception_reduction: float = effect(
-        0.30,
+        0.55,
         lo=0.0,
         hi=1.0,
         unit="share of tissue nociception",
+        basis="calibrated",
         source="Hayden et al. 2021 (about -15/100 at 3 months); calibrated",
         doc="Tissue nociception removed at full dose (reconditioning).",
     )

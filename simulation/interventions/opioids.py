@@ -38,10 +38,11 @@ class Opioids(InterventionSpec):
     response_sd: float = Field(0.8, ge=0, le=2, description="Spread of individual response.")
     cost_per_day: float = Field(1.0, ge=0, le=100_000, description="USD; assumption (generic opioid).")
     pain_relief: float = effect(
-        0.20,
+        0.5,
         lo=0.0,
         hi=1.0,
         unit="share of pain target",
+        basis="calibrated",
         source="Busse et al. 2018, JAMA (-0.69/10 vs placebo); calibrated",
         doc="Relief at full dose before tolerance.",
     )

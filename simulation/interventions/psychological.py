@@ -40,10 +40,11 @@ class CBT(InterventionSpec):
         110.0, ge=0, le=100_000, description="USD; assumption (US psychotherapy session fee, approximate)."
     )
     catastrophising_reduction: float = effect(
-        0.5,
+        0.8,
         lo=0.0,
         hi=1.0,
         unit="share of catastrophising target",
+        basis="calibrated",
         source="seed 002 (CBT addresses catastrophic "
         "thinking); size calibrated to Williams et al. 2012 (pain SMD 0.21)",
         doc="Catastrophising removed at full dose.",
@@ -65,18 +66,20 @@ class CBT(InterventionSpec):
         doc="Shift of the episode drive at full dose.",
     )
     mood_relief: float = effect(
-        0.25,
+        0.3,
         lo=0.0,
         hi=1.0,
         unit="share of symptom target",
+        basis="calibrated",
         source="Williams et al. 2012 (mood SMD 0.38)",
         doc="Symptoms relieved at full dose.",
     )
     pain_relief: float = effect(
-        0.06,
+        0.15,
         lo=0.0,
         hi=1.0,
         unit="share of pain target",
+        basis="calibrated",
         source="Williams et al. 2012 (pain SMD 0.21)",
         doc="Direct pain relief at full dose.",
     )
@@ -106,15 +109,16 @@ class CBTI(InterventionSpec):
     )
     cost_per_session: float = Field(110.0, ge=0, le=100_000, description="USD; assumption.")
     sleep_relief: float = effect(
-        0.22,
+        0.14,
         lo=0.0,
         hi=1.0,
         unit="poor-sleep units",
+        basis="calibrated",
         source="Selvanathan et al. 2021 (sleep SMD 0.89); calibrated",
         doc="Poor sleep removed each night at full dose.",
     )
     mood_drive: float = effect(
-        -0.3,
+        -0.6,
         lo=-5.0,
         hi=0.0,
         unit="log hazard",
@@ -122,8 +126,32 @@ class CBTI(InterventionSpec):
         doc="Direct shift of the episode drive at full dose (beyond the sleep -> mood edge).",
     )
 
+    mood_relief: float = effect(
+        0.3,
+        lo=0.0,
+        hi=1.0,
+        unit="share of symptom target",
+        basis="calibrated",
+        source="Selvanathan et al. 2021 (depression SMD 0.44); calibrated",
+        doc="Symptoms relieved at full dose (beyond the sleep -> mood edge).",
+    )
+    pain_relief: float = effect(
+        0.08,
+        lo=0.0,
+        hi=1.0,
+        unit="share of pain target",
+        basis="calibrated",
+        source="Selvanathan et al. 2021 (pain SMD 0.20); the sleep -> pain edge alone gives about a third; calibrated",
+        doc="Pain relief at full dose beyond the sleep -> pain edge.",
+    )
+
     def effects(self, dose, model, index, programme):
-        return {"sleep_relief": dose * self.sleep_relief, "mood_drive": dose * self.mood_drive}
+        return {
+            "sleep_relief": dose * self.sleep_relief,
+            "mood_drive": dose * self.mood_drive,
+            "mood_relief": _fraction(dose, self.mood_relief),
+            "pain_relief": _fraction(dose, self.pain_relief),
+        }
 
 
 @register("mindfulness")
@@ -133,7 +161,7 @@ class Mindfulness(InterventionSpec):
     type: Literal["mindfulness"] = "mindfulness"
     duration_weeks: float = Field(8.0, gt=0, le=520, description="Eight weekly classes (Cherkin et al. 2016).")
     sessions_per_week: float = Field(1.0, ge=0, le=14, description="Weekly classes.")
-    adherence: float = Field(0.62, ge=0, le=1, description="Cherkin et al. 2016: 51% attended 6 or more of 8 classes.")
+    adherence: float = Field(0.75, ge=0, le=1, description="Cherkin et al. 2016: 51% attended 6 or more of 8 classes.")
     onset_delay_days: float = Field(14.0, ge=0, le=365, description="After a few classes.")
     ramp_days: float = Field(42.0, ge=0, le=365, description="Builds over the course.")
     waning_half_life_days: float = Field(
@@ -165,10 +193,11 @@ class Mindfulness(InterventionSpec):
         doc="Symptoms relieved at full dose.",
     )
     pain_relief: float = effect(
-        0.12,
+        0.3,
         lo=0.0,
         hi=1.0,
         unit="share of pain target",
+        basis="calibrated",
         source="Cherkin et al. 2016 (60.5% vs 44% improved); calibrated",
         doc="Pain (suffering) relieved at full dose.",
     )

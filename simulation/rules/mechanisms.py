@@ -220,6 +220,15 @@ class MechanismParams(ParamGroup):
         doc="Edge pain beyond tissue nociception -> invalidation.",
     )
     # Opioids (seed 000)
+    dependence_per_exposure: float = param(
+        0.4,
+        lo=0.0,
+        hi=1.0,
+        unit="dependence per unit exposure",
+        basis="calibrated",
+        source="calibrated to misuse 21-29% and addiction 8-12% on long-term opioids (Vowles et al. 2015)",
+        doc="Dependence an average person reaches under full, lasting opioid exposure.",
+    )
     dependence_timescale_days: float = param(
         180.0,
         lo=7.0,
@@ -285,6 +294,7 @@ def update_opioid_dependence(state, p: MechanismParams, mods=None) -> None:
     if mods is not None and mods.opioid_exposure is not None:
         np.clip(mods.opioid_exposure, 0.0, 1.0, out=state.opioid_exposure)
     target = state.opioid_exposure * state.dependence_susceptibility
+    target *= np.float32(p.dependence_per_exposure)
     _relax(state.opioid_dependence, target, p.dependence_timescale_days)
 
 
