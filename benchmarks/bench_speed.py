@@ -244,7 +244,7 @@ def report(args, info: dict, vector: dict[int, dict], reference: dict[int, dict]
         "",
         "Notes: `model.step()` includes the day's outcome recording (population series every 7 days, a "
         "100-person panel every day), as in real runs. The per-agent reference draws from Python's "
-        "`random` and computes in float64; the vectorised model draws from numpy PCG64 and computes "
+        "`random` and computes in float64; the vectorised model draws from numpy SFC64 and computes "
         "in float32. Both implement the same rules (checked by `tests/test_reference_oracle.py`).",
         "",
     ]

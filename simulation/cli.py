@@ -49,6 +49,20 @@ def _option_overrides(population, years, days, replicates, seed) -> list[str]:
     return overrides
 
 
+def _resolved(
+    path: Path | None, set_: list[str] | None, population=None, years=None, days=None, replicates=None, seed=None
+) -> Scenario:
+    """The scenario with --set and option overrides, or exit 2 with the error."""
+    try:
+        return resolve_scenario(path, [*(set_ or []), *_option_overrides(population, years, days, replicates, seed)])
+    except ScenarioError as exc:
+        _fail(str(exc))
+
+
+def _interval_text(low: float, high: float, fmt=lambda v: f"{v:.3g}") -> str:
+    return "" if np.isnan(low) else f" ({fmt(low)}, {fmt(high)})"
+
+
 def resolve_scenario(path: Path | None, overrides: list[str]) -> Scenario:
     """The scenario file (or the built-in baseline) with command-line overrides applied."""
     if path is not None:
@@ -83,12 +97,12 @@ ChartsOpt = Annotated[bool, typer.Option("--charts/--no-charts", help="Write cha
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 
 
-def _progress(quiet: bool) -> Progress:
+def _progress(quiet: bool, unit: str = "days") -> Progress:
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("days"),
+        TextColumn(unit),
         TimeElapsedColumn(),
         console=err,
         disable=quiet,
@@ -118,12 +132,7 @@ def run(
 
     if jobs is not None and jobs < 1:
         _fail(f"--jobs must be 1 or more, got {jobs}.")
-    try:
-        resolved = resolve_scenario(
-            scenario, [*(set_ or []), *_option_overrides(population, years, days, replicates, seed)]
-        )
-    except ScenarioError as exc:
-        _fail(str(exc))
+    resolved = _resolved(scenario, set_, population, years, days, replicates, seed)
     n_jobs = default_jobs(resolved.replicates) if jobs is None else jobs
     err.print(
         f"painsim: {resolved.name}: {resolved.population:,} people x {resolved.duration_days:,} days x "
@@ -310,7 +319,7 @@ def trial(
         except ValueError as exc:
             _fail(f"{path}: {exc}")
     results = []
-    with _progress(quiet) as progress:
+    with _progress(quiet, "replicates") as progress:
         for t in trials:
             task = progress.add_task(t.name, total=t.replicates)
             try:
@@ -328,13 +337,157 @@ def trial(
         table.add_column(col, justify="right" if col in ("week", "published", "simulated") else "left")
     for result in results:
         for r in result.published.itertuples():
-            interval = "" if np.isnan(r.simulated_low) else f" ({r.simulated_low:.3g}, {r.simulated_high:.3g})"
+            interval = _interval_text(r.simulated_low, r.simulated_high)
             table.add_row(r.trial, r.metric, r.arm, f"{r.week:g}", f"{r.published:g}",
                           f"{r.band_low:g} to {r.band_high:g}", f"{r.simulated:.3g}{interval}",
                           "yes" if r.within_band else "NO")  # fmt: skip
     wide.print(table)
     err.print(f"painsim: wrote {folder}", highlight=False)
     print(folder)
+
+
+TargetsOpt = Annotated[Path | None, typer.Option("--targets", help="Targets file (default: calibration/targets.yaml).")]
+
+
+def _load_targets(path: Path | None):
+    from simulation.validation import DEFAULT_TARGETS, load_targets
+
+    try:
+        return load_targets(path or DEFAULT_TARGETS), (path or DEFAULT_TARGETS)
+    except ScenarioError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def validate(
+    scenario: Annotated[Path | None, typer.Argument(help="Scenario (default: the built-in baseline).")] = None,
+    targets: TargetsOpt = None,
+    population: PopulationOpt = None,
+    replicates: ReplicatesOpt = None,
+    seed: SeedOpt = None,
+    jobs: JobsOpt = None,
+    out_dir: OutOpt = Path("results"),
+    set_: SetOpt = None,
+    charts: ChartsOpt = True,
+    quiet: QuietOpt = False,
+) -> None:
+    """Measure every calibration target in the model and report what lands in its band (exit 0 either way)."""
+    from simulation.runner import default_jobs
+    from simulation.validation import validate as run_validation
+    from simulation.validation import write_validation
+
+    loaded, _ = _load_targets(targets)
+    resolved = _resolved(scenario, set_, population, replicates=replicates, seed=seed)
+    n_jobs = default_jobs(resolved.replicates) if jobs is None else jobs
+    err.print(f"painsim: validating {resolved.name}: {resolved.population:,} people x {resolved.replicates} "
+              f"replicates; cohort of {loaded.cohort.sample_size:,} over {loaded.cohort.follow_up_years:g} years",
+              highlight=False)  # fmt: skip
+    with _progress(quiet, "replicates") as progress:
+        task = progress.add_task("validating", total=resolved.replicates)
+        table, per_replicate, wall = run_validation(resolved, loaded, jobs=n_jobs,
+                                                    progress=lambda: progress.advance(task))  # fmt: skip
+    folder = write_validation(table, per_replicate, resolved, loaded, wall, out_dir, charts=charts)
+    view = Table(title=f"Validation of {resolved.name}: {int(table['within_band'].sum())} of {len(table)} within band")
+    for col in ("target", "published", "band", "simulated (95% interval)", "within"):
+        view.add_column(col)
+    for r in table.itertuples():
+        interval = _interval_text(r.simulated_low, r.simulated_high)
+        view.add_row(r.name, f"{r.published:g}", f"{r.band_low:g} to {r.band_high:g}", f"{r.simulated:.3g}{interval}",
+                     "yes" if r.within_band else "NO")  # fmt: skip
+    wide.print(view)
+    err.print(f"painsim: wrote {folder}", highlight=False)
+    print(folder)
+
+
+@app.command()
+def calibrate(
+    scenario: Annotated[Path | None, typer.Argument(help="Scenario (default: the built-in baseline).")] = None,
+    targets: TargetsOpt = None,
+    trials: Annotated[int, typer.Option("--trials", help="Optuna trials in the study (in all, across resumes).")] = 60,
+    study: Annotated[Path, typer.Option("--study", help="SQLite file of the study; rerun to resume.")] = Path(
+        "calibration/study.db"
+    ),
+    output: Annotated[Path, typer.Option("--output", help="Where to write the fitted parameters.")] = Path(
+        "calibration/fitted.yaml"
+    ),
+    free: Annotated[
+        list[str] | None,
+        typer.Option("--free", help="Fit only these of the targets file's free parameters (repeat); the rest stay."),
+    ] = None,
+    population: PopulationOpt = None,
+    replicates: ReplicatesOpt = None,
+    seed: SeedOpt = None,
+    jobs: JobsOpt = None,
+    set_: SetOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Fit the free parameters of the targets file to its fitted targets (Optuna, resumable)."""
+    from simulation.calibration import calibrate as run_calibration
+    from simulation.calibration import provenance
+    from simulation.runner import default_jobs
+
+    loaded, targets_path = _load_targets(targets)
+    if free:
+        unknown = sorted(set(free) - set(loaded.free_parameters))
+        if unknown:
+            _fail(f"--free {', '.join(unknown)}: not among the free parameters of {targets_path}: "
+                  f"{', '.join(loaded.free_parameters)}.")  # fmt: skip
+        loaded = loaded.model_copy(update={"free_parameters": {k: loaded.free_parameters[k] for k in free}})
+    resolved = _resolved(scenario, set_, population, replicates=replicates, seed=seed)
+    n_jobs = default_jobs(resolved.replicates) if jobs is None else jobs
+    study.parent.mkdir(parents=True, exist_ok=True)
+    err.print(
+        f"painsim: calibrating {len(loaded.free_parameters)} parameters to "
+        f"{sum(t.fit for t in loaded.targets)} targets; study {study} (rerun to resume)",
+        highlight=False,
+    )
+    with _progress(quiet, "trials") as progress:
+        task = progress.add_task("trials", total=trials)
+        try:
+            result, best, simulated = run_calibration(
+                resolved, loaded, trials, study, jobs=n_jobs,
+                progress=lambda done, best: progress.update(task, completed=done,
+                                                            description=f"trials (best {best:.3g})"),
+            )  # fmt: skip
+        except ValueError as exc:
+            _fail(str(exc))
+        except KeyboardInterrupt:
+            _fail(f"interrupted; the finished trials are kept in {study}: rerun the same command to resume.", 130)
+    text = provenance(resolved, targets_path, loaded, result, best, simulated)
+    tmp = output.with_suffix(output.suffix + ".partial")
+    tmp.write_text(text)
+    tmp.replace(output)
+    view = Table(title=f"Best of {len(result.trials)} trials: objective {result.best_value:.3g}")
+    view.add_column("parameter")
+    view.add_column("fitted", justify="right")
+    for name, value in best.items():
+        view.add_row(name, f"{value:.4g}")
+    wide.print(view)
+    err.print(f"painsim: wrote {output}", highlight=False)
+    print(output)
+
+
+@app.command()
+def cohort(
+    scenario: Annotated[Path | None, typer.Argument(help="Scenario (default: the built-in baseline).")] = None,
+    sample: Annotated[int, typer.Option("--sample", help="People surveyed at time 1.")] = 3000,
+    follow_up: Annotated[float, typer.Option("--follow-up-years", help="Years between the surveys.")] = 9.0,
+    incidence: Annotated[float, typer.Option("--incidence-years", help="Window for new chronic pain.")] = 3.0,
+    population: PopulationOpt = None,
+    seed: SeedOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """Run a MIDUS-like cohort study of a scenario and print its cross-sectional and longitudinal statistics."""
+    from simulation.cohort import run_cohort
+
+    resolved = _resolved(scenario, set_, population, seed=seed)
+    stats = run_cohort(resolved, sample, follow_up, incidence).statistics()
+    view = Table(title=f"Cohort study of {resolved.name}: {sample:,} people, {follow_up:g} years")
+    view.add_column("statistic")
+    view.add_column("value", justify="right")
+    for name, value in stats.items():
+        view.add_row(name, f"{value:.4g}")
+    out.print(view)
 
 
 @app.command()

@@ -24,6 +24,7 @@ STREAMS: dict[str, int] = {
     "adherence": 5,  # interventions: session attendance
     "dropout": 6,  # interventions: stopping treatment (per intervention sub-streams)
     "trial": 7,  # virtual trials: recruitment and randomisation
+    "cohort": 8,  # virtual cohort studies: who is sampled
 }
 
 

@@ -63,12 +63,13 @@ class StatusParams(ParamGroup):
         doc="Pain days in the MIDUS window needed for MIDUS back pain.",
     )
     high_impact_withdrawal: float = param(
-        0.458,
+        0.37,
         lo=0.0,
         hi=1.0,
         unit="0-1 withdrawal",
         basis="calibrated",
-        source="calibrated to high-impact chronic pain 8.0% (Dahlhamer et al. 2018)",
+        source="calibrated to high-impact chronic pain 8.0% (Dahlhamer et al. 2018)"
+        "; fitted by painsim calibrate to calibration/targets.yaml",
         doc="Withdrawal at or above which chronic pain counts as high-impact.",
     )
     mde_phq9_threshold: float = param(

@@ -104,17 +104,21 @@ def test_a_larger_effect_size_never_gives_less_effect(low, high):
     assert mean_pain_of_treated("snri", pain_relief=high) <= mean_pain_of_treated("snri", pain_relief=low) + 1e-3
 
 
-def test_acupuncture_potentiates_snri():
-    """Seed 003: for people on both, the SNRI's dose is raised as acupuncture takes hold."""
+def test_acupuncture_potentiates_snri(monkeypatch):
+    """Seed 003: for people on both, the SNRI's dose is raised as acupuncture takes hold, so the
+    pair relieves more pain than the same pair composed without the declared interaction."""
+    import simulation.interventions.combinations as combinations
+
     assert any(i.partner == "acupuncture" and i.target == "snri" for i in INTERACTIONS)
-    base = {"eligibility": {"conditions": ["chronic_pain"]}, "coverage": 1.0}
-    both = run([{"type": "acupuncture", **base}, {"type": "snri", **base}], days=90)
-    acu = run([{"type": "acupuncture", **base}], days=90)
-    snri = run([{"type": "snri", **base}], days=90)
-    who = both.programmes[0].enrolled
-    gain_together = acu.state.pain[who].mean() - both.state.pain[who].mean()
-    gain_alone = run([], days=90).state.pain[who].mean() - snri.state.pain[who].mean()
-    assert gain_together > gain_alone
+    base = {"eligibility": {"min_pain": 2.0}, "coverage": 1.0}
+    pair = [{"type": "acupuncture", **base}, {"type": "snri", **base}]
+    with_interaction = run(pair, days=90)
+    monkeypatch.setattr(combinations, "INTERACTIONS", ())
+    without = run(pair, days=90)
+    who = with_interaction.programmes[1].enrolled
+    assert who.sum() > 100
+    assert with_interaction.state.pain[who].mean() < without.state.pain[who].mean() - 0.02
+    assert np.array_equal(with_interaction.state.pain[~who], without.state.pain[~who])
 
 
 def test_modifiers_compose_as_declared():

@@ -1,15 +1,17 @@
-"""The quickstart notebook runs top to bottom and its own checks pass."""
+"""The notebooks run top to bottom and their own checks pass."""
 
 from __future__ import annotations
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 from tests.conftest import ROOT
 
 
-def test_quickstart_notebook_executes():
-    path = ROOT / "notebooks" / "quickstart.ipynb"
+@pytest.mark.parametrize("name", ["quickstart", "interventions"])
+def test_notebook_executes_and_its_checks_pass(name):
+    path = ROOT / "notebooks" / f"{name}.ipynb"
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
         notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}

@@ -44,7 +44,7 @@ class SNRI(_Daily):
     dropout_per_week: float = Field(0.01, ge=0, le=1, description="Other stopping, per week.")
     cost_per_day: float = Field(0.5, ge=0, le=100_000, description="USD; assumption (generic duloxetine).")
     pain_relief: float = effect(
-        0.18,
+        0.2,
         lo=0.0,
         hi=1.0,
         unit="share of pain target",
@@ -146,7 +146,7 @@ class Placebo(_Daily):
     )
     response_sd: float = Field(1.0, ge=0, le=2, description="Spread of individual response.")
     pain_relief: float = effect(
-        0.5,
+        0.3,
         lo=0.0,
         hi=1.0,
         unit="share of pain target",

@@ -20,12 +20,13 @@ from simulation.units import daily_rate
 
 class MoodParams(ParamGroup):
     onset_rate_per_year: float = param(
-        0.0088,
+        0.0195,
         lo=0.0,
         hi=1.0,
         unit="per year",
         basis="calibrated",
-        source="calibrated to 12-month major depression 8-10.4% (Hasin et al. 2018, JAMA Psychiatry)",
+        source="calibrated to 12-month major depression 8-10.4% (Hasin et al. 2018, JAMA Psychiatry)"
+        "; fitted by painsim calibrate to calibration/targets.yaml",
         doc="Episode onset hazard of a person with zero drive (no pain, good sleep, average traits).",
     )
     remission_rate_per_year: float = param(
@@ -48,12 +49,13 @@ class MoodParams(ParamGroup):
         doc="How strongly the drive lengthens an episode: remission hazard x exp(-slowing x drive).",
     )
     onset_from_pain: float = param(
-        1.2,
+        0.1052,
         lo=0.0,
         hi=5.0,
         unit="log hazard per 10 NRS points",
-        basis="assumption",
-        source="seed 001 (back pain predicts depression 9 years later); seed 003; seed 000",
+        basis="calibrated",
+        source="seed 001 (back pain predicts depression 9 years later); seed 003; seed 000"
+        "; fitted by painsim calibrate to calibration/targets.yaml",
         doc="Edge pain -> low mood (episode onset).",
     )
     onset_from_poor_sleep: float = param(
@@ -111,12 +113,13 @@ class MoodParams(ParamGroup):
         doc="Edge opioid dependence -> low mood.",
     )
     vulnerability_per_sd: float = param(
-        0.5,
+        0.3572,
         lo=0.0,
         hi=2.0,
         unit="log hazard per SD",
-        basis="assumption",
-        source="seed 000 (shared, mostly non-genetic vulnerability)",
+        basis="calibrated",
+        source="seed 000 (shared, mostly non-genetic vulnerability)"
+        "; fitted by painsim calibrate to calibration/targets.yaml",
         doc="Trait liability per SD of vulnerability.",
     )
     female: float = param(
@@ -258,14 +261,16 @@ def update_mood(state, p: MoodParams, noise: np.ndarray, uniform: np.ndarray, mo
     remission) and relieve a fraction of the symptom target (`mods.mood_relief`).
     """
     drive = episode_drive(state, p, mods)
-    onset = np.exp(drive)
-    onset *= np.float32(daily_rate(p.onset_rate_per_year))
-    drive *= np.float32(-p.remission_slowing)
-    remission = np.exp(drive)
-    remission *= np.float32(daily_rate(p.remission_rate_per_year))
-    hazard = np.where(state.in_episode, remission, onset)
+    # One exponential for everyone: log hazard = log onset rate + drive outside an episode,
+    # log remission rate - slowing x drive inside one.
+    with np.errstate(divide="ignore"):  # a zero onset rate is allowed: log 0 = -inf, hazard 0
+        log_onset = np.log(daily_rate(p.onset_rate_per_year))
+    log_remission = np.log(daily_rate(p.remission_rate_per_year))
+    log_hazard = np.where(state.in_episode, np.float32(-p.remission_slowing) * drive, drive)
+    log_hazard += np.where(state.in_episode, np.float32(log_remission), np.float32(log_onset))
     # P(event within the day) = 1 - exp(-hazard); compare with the day's uniform draw.
-    switch = uniform < -np.expm1(-hazard)
+    hazard = np.exp(log_hazard, out=log_hazard)
+    switch = uniform < -np.expm1(-hazard, out=hazard)
     np.logical_xor(state.in_episode, switch, out=state.in_episode)
 
     target = (p.symptoms_from_pain / 10.0) * state.pain

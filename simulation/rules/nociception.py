@@ -13,21 +13,22 @@ from simulation.declare import ParamGroup, param
 
 class NociceptionParams(ParamGroup):
     log_median: float = param(
-        -0.641,
+        -0.26,
         lo=-3.0,
         hi=2.0,
         unit="ln NRS points",
         basis="calibrated",
-        source="calibrated to chronic pain 20.4% (Dahlhamer et al. 2018, MMWR)",
+        source="calibrated to chronic pain 20.4% (Dahlhamer et al. 2018, MMWR)"
+        "; fitted by painsim calibrate to calibration/targets.yaml",
         doc="Population median of the nociception set point, log scale.",
     )
     between_person_sd: float = param(
-        0.85,
+        0.4426,
         lo=0.0,
         hi=2.0,
         unit="ln NRS points",
-        basis="assumption",
-        source="assumption",
+        basis="calibrated",
+        source="assumption; fitted by painsim calibrate to calibration/targets.yaml",
         doc="Spread of set points between people not explained by the named risk factors.",
     )
     within_person_sd: float = param(
@@ -40,12 +41,13 @@ class NociceptionParams(ParamGroup):
         doc="Stationary spread of a person's nociception around their set point (flares, recovery).",
     )
     timescale_days: float = param(
-        365.0,
+        129.3,
         lo=7.0,
         hi=3650.0,
         unit="days",
-        basis="assumption",
-        source="assumption; chronic low back pain episodes last months to years",
+        basis="calibrated",
+        source="assumption; chronic low back pain episodes last months to years"
+        "; fitted by painsim calibrate to calibration/targets.yaml",
         doc="How long a flare or a recovery of tissue nociception typically persists.",
     )
     age_per_decade: float = param(
@@ -112,12 +114,13 @@ class NociceptionParams(ParamGroup):
         doc="Set point shift per SD of lower socioeconomic status.",
     )
     vulnerability_per_sd: float = param(
-        0.2,
+        0.04308,
         lo=0.0,
         hi=1.0,
         unit="ln NRS points per SD",
-        basis="assumption",
-        source="seed 000 (shared, mostly non-genetic vulnerability from twin data)",
+        basis="calibrated",
+        source="seed 000 (shared, mostly non-genetic vulnerability from twin data)"
+        "; fitted by painsim calibrate to calibration/targets.yaml",
         doc="Set point shift per SD of the shared vulnerability.",
     )
 

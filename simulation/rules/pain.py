@@ -36,21 +36,23 @@ class PainParams(ParamGroup):
         doc="Day-to-day fluctuation of pain not explained by the model.",
     )
     from_poor_sleep: float = param(
-        1.2,
+        0.9513,
         lo=0.0,
         hi=2.0,
         unit="amplification per unit poor sleep",
-        basis="assumption",
-        source="seed 004 (a poor night is followed by a more painful day); seed 002",
+        basis="calibrated",
+        source="seed 004 (a poor night is followed by a more painful day); seed 002"
+        "; fitted by painsim calibrate to calibration/targets.yaml",
         doc="Edge poor sleep -> next-day pain: amplification per unit of last night's poor sleep.",
     )
     from_mood: float = param(
-        0.40,
+        0.1167,
         lo=0.0,
         hi=2.0,
         unit="amplification per unit mood severity",
-        basis="assumption",
-        source="seed 002 (depression lowers pain thresholds); seed 000, seed 003",
+        basis="calibrated",
+        source="seed 002 (depression lowers pain thresholds); seed 000, seed 003"
+        "; fitted by painsim calibrate to calibration/targets.yaml",
         doc="Edge low mood -> pain: amplification per unit of depressive-symptom severity.",
     )
     from_sensitisation: float = param(
@@ -90,12 +92,13 @@ class PainParams(ParamGroup):
         doc="Edge withdrawal/deconditioning -> pain.",
     )
     muscle_tone_from_mood: float = param(
-        0.6,
+        0.06326,
         lo=0.0,
         hi=4.0,
         unit="NRS points per unit mood severity",
-        basis="assumption",
-        source="seed 003 (sympathetic tone -> trigger points); seed 000 (pain as a symptom of depression)",
+        basis="calibrated",
+        source="seed 003 (sympathetic tone -> trigger points); seed 000 (pain as a symptom of depression)"
+        "; fitted by painsim calibrate to calibration/targets.yaml",
         doc="Edge low mood -> muscle tone -> pain, added to pain whatever the tissue nociception.",
     )
 

@@ -16,12 +16,13 @@ from simulation.declare import ParamGroup, param
 
 class SleepParams(ParamGroup):
     setpoint_mean: float = param(
-        0.1534,
+        0.17,
         lo=0.0,
         hi=0.8,
         unit="0-1 poor sleep",
         basis="calibrated",
-        source="calibrated to insomnia disorder 6-10% (Ohayon 2002, Sleep Med Rev)",
+        source="calibrated to insomnia disorder 6-10% (Ohayon 2002, Sleep Med Rev)"
+        "; fitted by painsim calibrate to calibration/targets.yaml",
         doc="Population mean of a person's usual poor-sleep level.",
     )
     setpoint_sd: float = param(
