@@ -10,6 +10,7 @@ again, and it carries on where it stopped.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -123,7 +124,7 @@ def provenance(scenario, targets_path, targets, study, best, simulated) -> str:
         "fitted_parameters": {k: float(v) for k, v in best.items()},
         "objective": float(study.best_value),
         "objective_definition": "mean over fitted targets of ((simulated - published) / half band)^2",
-        "targets_file": str(targets_path),
+        "targets_file": os.path.relpath(targets_path),
         "targets_sha256_prefix": digest,
         "fitted_targets": {
             t.name: {"published": t.value, "band": list(t.band), "simulated": float(simulated[t.name])}
