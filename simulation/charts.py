@@ -21,6 +21,9 @@ LABELS = {
     "clinical_insomnia": "Clinical insomnia (ISI >= 15)",
     "pain_and_depression": "Chronic pain + depression",
     "all_three": "Pain + depression + insomnia",
+    "mean_pain": "Mean pain (NRS)",
+    "mean_phq9": "Mean PHQ-9",
+    "mean_isi": "Mean ISI",
 }
 
 
@@ -130,7 +133,9 @@ def trajectories_chart(series: pd.DataFrame, measures=COMPARE_TRAJECTORIES, titl
     color = alt.Color("scenario:N", sort=order, title="Scenario")
     base = alt.Chart(data)
     layer = alt.layer(
-        base.mark_area(opacity=0.2).encode(x=x, y=alt.Y("low:Q", title=None), y2="high:Q", color=color),
+        base.mark_area(opacity=0.2).encode(
+            x=x, y=alt.Y("low:Q", title=None, scale=alt.Scale(zero=False)), y2="high:Q", color=color
+        ),
         base.mark_line().encode(
             x=x, y="mean:Q", color=color, tooltip=["scenario:N", "label:N", alt.Tooltip("mean:Q", format=".3f")]
         ),

@@ -80,3 +80,16 @@ def test_two_runs_never_overwrite_each_other(tmp_path):
     first = write_results(result, tmp_path, charts=False)
     second = write_results(result, tmp_path, charts=False)
     assert first != second and first.exists() and second.exists()
+
+
+def test_any_executor_gives_the_same_results():
+    """run_scenario accepts a ready concurrent.futures executor (a Dask client's executor works the
+    same way); replicates then give exactly the serial results."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    s = tiny_scenario(replicates=2)
+    serial = run_scenario(s, jobs=1)
+    with ThreadPoolExecutor(2) as pool:
+        threaded = run_scenario(s, executor=pool)
+    pd.testing.assert_frame_equal(serial.series(), threaded.series())
+    pd.testing.assert_frame_equal(serial.final(), threaded.final())
