@@ -60,7 +60,7 @@ def risk_ratio(event: np.ndarray, exposed: np.ndarray) -> float:
 class CohortResult:
     time1: pd.DataFrame
     time2: pd.DataFrame
-    developed_chronic_pain: np.ndarray  # per sampled person: onset within incidence_years (free at time 1)
+    onset_day: np.ndarray  # per sampled person: first day with chronic pain during follow-up (-1: none)
     follow_up_years: float
     incidence_years: float
 
@@ -81,8 +81,11 @@ class CohortResult:
             ratio, low, high = odds_ratio(outcome.to_numpy(), exposure.to_numpy(), age, female)
             out[name], out[name + "_low"], out[name + "_high"] = ratio, low, high
         free = ~t1["chronic_pain"].to_numpy()
-        developed = self.developed_chronic_pain[free]
+        onset = self.onset_day[free]
+        developed = (onset >= 1) & (onset <= years_to_days(self.incidence_years))
         out["incidence_chronic_pain"] = float(developed.mean()) if free.any() else float("nan")
+        first_year = (onset >= 1) & (onset <= years_to_days(1.0))
+        out["incidence_chronic_pain_1y"] = float(first_year.mean()) if free.any() else float("nan")
         out["rr_new_chronic_pain_given_depression"] = risk_ratio(developed, t1["depression"].to_numpy()[free])
         out["rr_new_chronic_pain_given_poor_sleep"] = risk_ratio(developed, t1["insomnia"].to_numpy()[free])
         return out
@@ -109,10 +112,10 @@ def run_cohort(
     size = n if sample_size is None else min(int(sample_size), n)
     people = np.sort(stream(model.seed, model.replicate, "cohort").choice(n, size=size, replace=False))
     time1 = survey(model, people)
-    developed = np.zeros(size, bool)
-    incidence_days = years_to_days(incidence_years)
+    onset = np.full(size, -1, np.int32)
+    watch_days = max(years_to_days(incidence_years), years_to_days(1.0))
     for day in range(1, years_to_days(follow_up_years) + 1):
         model.step()
-        if day <= incidence_days:
-            developed |= model.status.chronic_pain(people)
-    return CohortResult(time1, survey(model, people), developed, follow_up_years, incidence_years)
+        if day <= watch_days:
+            onset[(onset < 0) & model.status.chronic_pain(people)] = day
+    return CohortResult(time1, survey(model, people), onset, follow_up_years, incidence_years)

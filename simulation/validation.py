@@ -61,6 +61,7 @@ COHORT_STATISTICS = (
     "rr_new_chronic_pain_given_depression",
     "rr_new_chronic_pain_given_poor_sleep",
     "incidence_chronic_pain",
+    "incidence_chronic_pain_1y",
 )
 
 
