@@ -183,7 +183,10 @@ def run(
 @app.command()
 def compare(
     scenarios: Annotated[
-        list[Path], typer.Argument(help="Scenario files; the first is the reference unless --reference names another.")
+        list[Path],
+        typer.Argument(
+            metavar="SCENARIO", help="Scenario files; the first is the reference unless --reference names another."
+        ),
     ],
     reference: Annotated[
         str | None, typer.Option("--reference", help="Name (or file) of the reference scenario.")
@@ -292,7 +295,7 @@ def comparison_table(comparison) -> Table:
 
 @app.command()
 def trial(
-    files: Annotated[list[Path], typer.Argument(help="Trial files (see trials/).")],
+    files: Annotated[list[Path], typer.Argument(metavar="TRIAL", help="Trial files (see trials/).")],
     population: Annotated[int | None, typer.Option("--population", "-n", help="Source population screened.")] = None,
     per_arm: Annotated[int | None, typer.Option("--per-arm", help="People randomised to each arm.")] = None,
     replicates: ReplicatesOpt = None,

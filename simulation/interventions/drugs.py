@@ -146,7 +146,7 @@ class Placebo(_Daily):
     )
     response_sd: float = Field(1.0, ge=0, le=2, description="Spread of individual response.")
     pain_relief: float = effect(
-        0.3,
+        0.5,
         lo=0.0,
         hi=1.0,
         unit="share of pain target",

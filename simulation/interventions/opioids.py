@@ -38,7 +38,7 @@ class Opioids(InterventionSpec):
     response_sd: float = Field(0.8, ge=0, le=2, description="Spread of individual response.")
     cost_per_day: float = Field(1.0, ge=0, le=100_000, description="USD; assumption (generic opioid).")
     pain_relief: float = effect(
-        0.65,
+        0.45,
         lo=0.0,
         hi=1.0,
         unit="share of pain target",

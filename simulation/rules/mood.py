@@ -20,7 +20,7 @@ from simulation.units import daily_rate
 
 class MoodParams(ParamGroup):
     onset_rate_per_year: float = param(
-        0.0195,
+        0.0205,
         lo=0.0,
         hi=1.0,
         unit="per year",

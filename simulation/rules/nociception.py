@@ -13,7 +13,7 @@ from simulation.declare import ParamGroup, param
 
 class NociceptionParams(ParamGroup):
     log_median: float = param(
-        -0.26,
+        -0.62,
         lo=-3.0,
         hi=2.0,
         unit="ln NRS points",
@@ -23,7 +23,7 @@ class NociceptionParams(ParamGroup):
         doc="Population median of the nociception set point, log scale.",
     )
     between_person_sd: float = param(
-        0.4426,
+        0.8195,
         lo=0.0,
         hi=2.0,
         unit="ln NRS points",
@@ -32,16 +32,17 @@ class NociceptionParams(ParamGroup):
         doc="Spread of set points between people not explained by the named risk factors.",
     )
     within_person_sd: float = param(
-        0.45,
+        0.6674,
         lo=0.0,
         hi=2.0,
         unit="ln NRS points",
-        basis="assumption",
-        source="assumption",
+        basis="calibrated",
+        source="assumption"
+        "; fitted by painsim calibrate to calibration/targets.yaml",
         doc="Stationary spread of a person's nociception around their set point (flares, recovery).",
     )
     timescale_days: float = param(
-        129.3,
+        721.6,
         lo=7.0,
         hi=3650.0,
         unit="days",

@@ -16,7 +16,7 @@ from simulation.declare import ParamGroup, param
 
 class SleepParams(ParamGroup):
     setpoint_mean: float = param(
-        0.17,
+        0.155,
         lo=0.0,
         hi=0.8,
         unit="0-1 poor sleep",
