@@ -37,8 +37,7 @@ class NociceptionParams(ParamGroup):
         hi=2.0,
         unit="ln NRS points",
         basis="calibrated",
-        source="assumption"
-        "; fitted by painsim calibrate to calibration/targets.yaml",
+        source="assumption; fitted by painsim calibrate to calibration/targets.yaml",
         doc="Stationary spread of a person's nociception around their set point (flares, recovery).",
     )
     timescale_days: float = param(
