@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import numpy as np
 from pydantic import Field
 
 from simulation.interventions import register
 from simulation.interventions.base import InterventionSpec, effect
+from simulation.interventions.effects import remaining, share
 
 # stimulation -> (cortisol, antidepressant, analgesic, analgesia half-life override in days or None)
 PROFILES: dict[str, tuple[float, float, float, float | None]] = {
@@ -94,9 +94,9 @@ class Acupuncture(InterventionSpec):
             pain_dose = programme.levels(model.day, half_life=analgesia_half_life) * programme.response[index]
         sleep_dose = programme.levels(model.day, speed=2.0) * programme.response[index]
         return {
-            "pain_relief": np.clip(pain_dose * self.pain_relief * analgesic, 0.0, 0.95),
-            "hpa_scale": 1.0 - np.clip(dose * self.hpa_reduction * cortisol, 0.0, 0.95),
-            "inflammation_scale": 1.0 - np.clip(dose * self.inflammation_reduction, 0.0, 0.95),
+            "pain_relief": share(pain_dose * self.pain_relief * analgesic),
+            "hpa_scale": remaining(dose * self.hpa_reduction * cortisol),
+            "inflammation_scale": remaining(dose * self.inflammation_reduction),
             "mood_drive": dose * self.mood_drive * mood,
             "sleep_relief": sleep_dose * self.sleep_relief,
         }

@@ -18,6 +18,7 @@ from pydantic import Field
 
 from simulation.interventions import register
 from simulation.interventions.base import Eligibility, InterventionSpec, effect
+from simulation.interventions.effects import remaining, share
 
 
 def _default_eligibility() -> Eligibility:
@@ -107,8 +108,8 @@ class IntegratedCare(InterventionSpec):
         stepped = (since_weeks >= self.step_up_after_weeks) & symptomatic & programme.on_treatment(model.day)
         dose = dose * np.where(stepped, self.step_up_factor, 1.0)
         return {
-            "pain_relief": np.clip(dose * pain_side * self.pain_relief, 0.0, 0.95).astype(np.float32),
-            "catastrophising_scale": 1.0 - np.clip(dose * pain_side * self.catastrophising_reduction, 0.0, 0.95),
+            "pain_relief": share(dose * pain_side * self.pain_relief),
+            "catastrophising_scale": remaining(dose * pain_side * self.catastrophising_reduction),
             "mood_drive": (dose * mood_side * self.mood_drive).astype(np.float32),
-            "mood_relief": np.clip(dose * mood_side * self.mood_relief, 0.0, 0.95).astype(np.float32),
+            "mood_relief": share(dose * mood_side * self.mood_relief),
         }

@@ -10,15 +10,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import numpy as np
 from pydantic import Field
 
 from simulation.interventions import register
 from simulation.interventions.base import InterventionSpec, effect
-
-
-def _fraction(dose: np.ndarray, size: float) -> np.ndarray:
-    return np.clip(dose * size, 0.0, 0.95)
+from simulation.interventions.effects import share
 
 
 class _Daily(InterventionSpec):
@@ -71,9 +67,9 @@ class SNRI(_Daily):
 
     def effects(self, dose, model, index, programme):
         return {
-            "pain_relief": _fraction(dose, self.pain_relief),
+            "pain_relief": share(dose * self.pain_relief),
             "mood_drive": dose * self.mood_drive,
-            "mood_relief": _fraction(dose, self.mood_relief),
+            "mood_relief": share(dose * self.mood_relief),
         }
 
 
@@ -108,8 +104,8 @@ class SSRI(_Daily):
     def effects(self, dose, model, index, programme):
         return {
             "mood_drive": dose * self.mood_drive,
-            "mood_relief": _fraction(dose, self.mood_relief),
-            "pain_relief": _fraction(dose, self.pain_relief),
+            "mood_relief": share(dose * self.mood_relief),
+            "pain_relief": share(dose * self.pain_relief),
         }
 
 
@@ -157,4 +153,4 @@ class Placebo(_Daily):
     )
 
     def effects(self, dose, model, index, programme):
-        return {"pain_relief": _fraction(dose, self.pain_relief)}
+        return {"pain_relief": share(dose * self.pain_relief)}

@@ -28,6 +28,19 @@ SUM = ("mood_drive", "sleep_relief", "opioid_exposure")
 QUANTITIES = PRODUCT + RELIEF + SUM
 
 
+MAX_SHARE = 0.95  # no single treatment removes more than this share of a quantity
+
+
+def share(amount) -> np.ndarray:
+    """A relief fraction (pain_relief, mood_relief), kept in 0 to MAX_SHARE."""
+    return np.clip(amount, 0.0, MAX_SHARE).astype(np.float32)
+
+
+def remaining(amount) -> np.ndarray:
+    """A scale (nociception_scale, hpa_scale, ...) after removing the share `amount`."""
+    return np.float32(1.0) - share(amount)
+
+
 class Modifiers:
     """Today's changes to the named quantities, per person; rebuilt every day."""
 

@@ -14,6 +14,7 @@ from pydantic import Field
 
 from simulation.interventions import register
 from simulation.interventions.base import InterventionSpec, effect
+from simulation.interventions.effects import remaining
 
 
 @register("exercise")
@@ -81,9 +82,9 @@ class Exercise(InterventionSpec):
         flare = self.initial_flare * np.clip(1.0 - since / max(self.flare_days, 1.0), 0.0, 1.0)
         flare *= programme.attendance[index] > 0
         return {
-            "nociception_scale": 1.0 - np.clip(dose * self.nociception_reduction, 0.0, 0.95),
-            "withdrawal_scale": 1.0 - np.clip(dose * self.withdrawal_reduction, 0.0, 0.95),
-            "inflammation_scale": 1.0 - np.clip(dose * self.inflammation_reduction, 0.0, 0.95),
+            "nociception_scale": remaining(dose * self.nociception_reduction),
+            "withdrawal_scale": remaining(dose * self.withdrawal_reduction),
+            "inflammation_scale": remaining(dose * self.inflammation_reduction),
             "mood_drive": dose * self.mood_drive,
             "pain_relief": -flare.astype(np.float32),
         }

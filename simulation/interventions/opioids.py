@@ -15,6 +15,7 @@ from pydantic import Field
 
 from simulation.interventions import register
 from simulation.interventions.base import InterventionSpec, effect
+from simulation.interventions.effects import share
 
 
 @register("opioids")
@@ -70,6 +71,6 @@ class Opioids(InterventionSpec):
         on_for = np.clip(model.day - programme.start[index], 0, None).astype(np.float32)
         tolerance = self.tolerance_floor + (1.0 - self.tolerance_floor) * np.exp(-on_for / self.tolerance_days)
         blunting = 1.0 - self.inflammation_blunting * model.state.inflammation[index]
-        relief = np.clip(dose * self.pain_relief * tolerance * blunting, 0.0, 0.95)
+        relief = share(dose * self.pain_relief * tolerance * blunting)
         exposure = np.clip(programme.level[index], 0.0, 1.0)
         return {"pain_relief": relief.astype(np.float32), "opioid_exposure": exposure}

@@ -10,17 +10,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import numpy as np
 from pydantic import Field
 
 from simulation.interventions import register
 from simulation.interventions.base import InterventionSpec, effect
-
-CAP = 0.95  # no single therapy removes more than this share of a quantity
-
-
-def _fraction(dose: np.ndarray, size: float) -> np.ndarray:
-    return np.clip(dose * size, 0.0, CAP)
+from simulation.interventions.effects import remaining, share
 
 
 @register("cbt")
@@ -86,11 +80,11 @@ class CBT(InterventionSpec):
 
     def effects(self, dose, model, index, programme):
         return {
-            "catastrophising_scale": 1.0 - _fraction(dose, self.catastrophising_reduction),
-            "withdrawal_scale": 1.0 - _fraction(dose, self.withdrawal_reduction),
+            "catastrophising_scale": remaining(dose * self.catastrophising_reduction),
+            "withdrawal_scale": remaining(dose * self.withdrawal_reduction),
             "mood_drive": dose * self.mood_drive,
-            "mood_relief": _fraction(dose, self.mood_relief),
-            "pain_relief": _fraction(dose, self.pain_relief),
+            "mood_relief": share(dose * self.mood_relief),
+            "pain_relief": share(dose * self.pain_relief),
         }
 
 
@@ -149,8 +143,8 @@ class CBTI(InterventionSpec):
         return {
             "sleep_relief": dose * self.sleep_relief,
             "mood_drive": dose * self.mood_drive,
-            "mood_relief": _fraction(dose, self.mood_relief),
-            "pain_relief": _fraction(dose, self.pain_relief),
+            "mood_relief": share(dose * self.mood_relief),
+            "pain_relief": share(dose * self.pain_relief),
         }
 
 
@@ -204,8 +198,8 @@ class Mindfulness(InterventionSpec):
 
     def effects(self, dose, model, index, programme):
         return {
-            "catastrophising_scale": 1.0 - _fraction(dose, self.catastrophising_reduction),
-            "hpa_scale": 1.0 - _fraction(dose, self.hpa_reduction),
-            "mood_relief": _fraction(dose, self.mood_relief),
-            "pain_relief": _fraction(dose, self.pain_relief),
+            "catastrophising_scale": remaining(dose * self.catastrophising_reduction),
+            "hpa_scale": remaining(dose * self.hpa_reduction),
+            "mood_relief": share(dose * self.mood_relief),
+            "pain_relief": share(dose * self.pain_relief),
         }
