@@ -155,7 +155,7 @@ class PainCycleModel(mesa.Model):
 
     def treatment_report(self) -> pd.DataFrame:
         """Per intervention: enrolled, stopped early (for side effects), sessions, costs so far."""
-        return pd.DataFrame([p.report() for p in self.programmes])
+        return pd.DataFrame([p.report(self.day) for p in self.programmes])
 
     def to_dataframe(self) -> pd.DataFrame:
         """Everyone's state today, one row per person (traits, states, instruments, statuses)."""

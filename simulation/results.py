@@ -19,8 +19,6 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-import pandas as pd
-
 from simulation.rng import STREAMS, seed_sequence
 from simulation.runner import RunResult
 
@@ -160,8 +158,3 @@ def write_results(result: RunResult, out_root: str | Path = "results", charts: b
         info["files"] = [*list_files(staging), "manifest.json"]
         (staging / "manifest.json").write_text(json.dumps(info, indent=2, default=str) + "\n")
     return final
-
-
-def read_series(folder: str | Path) -> pd.DataFrame:
-    """The population series of a results folder (all replicates)."""
-    return pd.read_parquet(Path(folder) / "timeseries.parquet")

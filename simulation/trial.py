@@ -18,7 +18,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from simulation.interventions.base import Eligibility
@@ -209,11 +208,9 @@ def _measure(trial, model, arms, baseline_pain, programmes, week_pain, filled, w
         side = np.zeros(idx.size, bool)
         attended = np.ones(idx.size, bool)
         for prog in programmes[name]:
-            ended_early = prog.days_to_stop[idx] < prog.planned_days
-            stopped |= ended_early & (prog.start[idx] + np.ceil(prog.days_to_stop[idx]) <= model.day)
-            side |= prog.stopped_for_side_effects[idx] & (
-                prog.start[idx] + np.ceil(prog.days_to_stop[idx]) <= model.day
-            )
+            early, side_effects = prog.stopped(model.day)
+            stopped |= early[idx]
+            side |= side_effects[idx]
             completed = np.minimum(prog.days_to_stop[idx], prog.planned_days) / prog.planned_days
             attended &= prog.attendance[idx] * completed >= 0.75
         values = {
@@ -357,8 +354,3 @@ def write_trials(results: list[TrialResult], out_root: str | Path = "results", c
         }
         (staging / "manifest.json").write_text(json.dumps(info, indent=2, default=str) + "\n")
     return final
-
-
-def trial_yaml(trial: Trial) -> str:
-    """The trial as YAML, every default filled in."""
-    return yaml.safe_dump(json.loads(trial.model_dump_json()), sort_keys=False)

@@ -16,9 +16,16 @@ def daily_rate(rate_per_year: float) -> float:
     return rate_per_year / DAYS_PER_YEAR
 
 
-def probability_within_day(rate_per_day):
-    """Probability of at least one event in a day under a constant hazard (works on arrays)."""
-    return -np.expm1(-np.asarray(rate_per_day))
+def probability_within_day(rate_per_day, out: np.ndarray | None = None):
+    """Probability of at least one event in a day under a constant hazard: 1 - exp(-rate).
+
+    Works on arrays; `out` (which may be the rate array itself) avoids allocating on the daily path.
+    """
+    if out is None:
+        return -np.expm1(-np.asarray(rate_per_day))
+    np.negative(rate_per_day, out=out)
+    np.expm1(out, out=out)
+    return np.negative(out, out=out)
 
 
 def relaxation_per_day(timescale_days: float) -> float:

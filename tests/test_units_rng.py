@@ -131,3 +131,11 @@ def test_unknown_purpose_raises_key_error(purpose):
         stream(1, 0, purpose)
     with pytest.raises(KeyError):
         seed_sequence(1, 0, purpose)
+
+
+def test_probability_within_day_in_place_matches():
+    rates = np.array([0.0, 1e-6, 0.5, 3.0], np.float32)
+    expected = probability_within_day(rates.copy())
+    buffer = rates.copy()
+    assert probability_within_day(buffer, out=buffer) is buffer
+    np.testing.assert_array_equal(buffer, expected)

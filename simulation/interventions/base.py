@@ -229,15 +229,21 @@ class Programme:
         self.person_days += int(on.sum())
         return level * self.response[self.index]
 
-    def report(self) -> dict[str, Any]:
-        """Counts and costs so far, for results and trials."""
-        ended_early = self.enrolled & (self.days_to_stop < self.planned_days)
+    def stopped(self, day: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per person: who has stopped their course early by `day`, and who of them for side effects."""
+        early = self.enrolled & (self.days_to_stop < self.planned_days)
+        early &= self.start + np.ceil(self.days_to_stop) <= day
+        return early, early & self.stopped_for_side_effects
+
+    def report(self, day: int) -> dict[str, Any]:
+        """Counts and costs up to `day`, for results and comparisons."""
+        early, side_effects = self.stopped(day)
         return {
             "intervention": self.spec.name,
             "type": self.spec.type,
             "enrolled": int(self.enrolled.sum()),
-            "stopped_early": int(ended_early.sum()),
-            "stopped_for_side_effects": int((self.enrolled & self.stopped_for_side_effects).sum()),
+            "stopped_early": int(early.sum()),
+            "stopped_for_side_effects": int(side_effects.sum()),
             "sessions": self.sessions,
             "person_days_on_treatment": self.person_days,
             "cost": self.cost,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.declare import ParamGroup, param
-from simulation.units import daily_rate
+from simulation.units import daily_rate, probability_within_day
 
 
 class MoodParams(ParamGroup):
@@ -268,9 +268,9 @@ def update_mood(state, p: MoodParams, noise: np.ndarray, uniform: np.ndarray, mo
     log_remission = np.log(daily_rate(p.remission_rate_per_year))
     log_hazard = np.where(state.in_episode, np.float32(-p.remission_slowing) * drive, drive)
     log_hazard += np.where(state.in_episode, np.float32(log_remission), np.float32(log_onset))
-    # P(event within the day) = 1 - exp(-hazard); compare with the day's uniform draw.
+    # Switch when the day's uniform draw falls below P(event within the day).
     hazard = np.exp(log_hazard, out=log_hazard)
-    switch = uniform < -np.expm1(-hazard, out=hazard)
+    switch = uniform < probability_within_day(hazard, out=hazard)
     np.logical_xor(state.in_episode, switch, out=state.in_episode)
 
     target = (p.symptoms_from_pain / 10.0) * state.pain
