@@ -2,16 +2,32 @@
 
 Each mechanism module declares its own group (a `ParamGroup`) beside the rule that uses it, so a
 reader finds "poor sleep -> next-day pain" and its number in one place; `simulation.parameters`
-assembles the groups and generates the parameter table from them.
+assembles the groups and generates the parameter table from them. Intervention families declare
+their course fields and effect sizes with the same call.
+
+Provenance is explicit, never guessed from the text: every value says its `basis`
+
+- ``cited``: the value is the source's own number (the source must name a documented reference,
+  see `simulation.sources`);
+- ``calibrated``: fitted to targets; `fitted_to` says to what and by which command, and
+  `hand_set` says whether the shipped number was set by hand from such a fit;
+- ``assumption``: a modelling choice; the source says what it leans on.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Basis = Literal["cited", "assumption", "calibrated"]
+BASES = get_args(Basis)
+
+CALIBRATE_COMMAND = "painsim calibrate (fit targets of calibration/targets.yaml; record in calibration/fitted.yaml)"
+
+
+class DeclarationError(ValueError):
+    """A parameter declared without the provenance the project requires."""
 
 
 def param(
@@ -21,8 +37,11 @@ def param(
     hi: float,
     unit: str,
     source: str,
-    basis: Basis = "assumption",
+    basis: Basis,
     doc: str,
+    fitted_to: str | None = None,
+    hand_set: bool = False,
+    lo_exclusive: bool = False,
 ) -> Any:
     """Declare one parameter.
 
@@ -33,14 +52,23 @@ def param(
         source: a seed file by name (e.g. ``seed 002``), a paper, or ``assumption``.
         basis: whether the value is cited, calibrated to targets, or an assumption.
         doc: one sentence on what the parameter does in the model.
+        fitted_to: for a calibrated value, what it was fitted to and by which command.
+        hand_set: for a calibrated value, whether the shipped number was set by hand.
+        lo_exclusive: the lower bound itself is not allowed (a duration must be positive).
     """
-    return Field(
-        default,
-        ge=lo,
-        le=hi,
-        description=doc,
-        json_schema_extra={"unit": unit, "source": source, "basis": basis},
-    )
+    if basis not in BASES:
+        raise DeclarationError(f"{doc!r}: basis {basis!r} is not one of {', '.join(BASES)}")
+    if not source.strip() or not unit.strip():
+        raise DeclarationError(f"{doc!r}: unit and source must be given")
+    if basis == "calibrated" and not fitted_to:
+        raise DeclarationError(f"{doc!r}: a calibrated value must say what it was fitted to (fitted_to=...)")
+    if basis != "calibrated" and (fitted_to or hand_set):
+        raise DeclarationError(f"{doc!r}: fitted_to and hand_set belong to calibrated values only")
+    extra = {"unit": unit, "source": source, "basis": basis}
+    if basis == "calibrated":
+        extra.update({"fitted_to": fitted_to, "hand_set": hand_set})
+    bounds = {"gt": lo} if lo_exclusive else {"ge": lo}
+    return Field(default, le=hi, description=doc, json_schema_extra=extra, **bounds)
 
 
 class ParamGroup(BaseModel):
@@ -53,6 +81,12 @@ def bounds_of(info: Any) -> tuple[float | None, float | None]:
     """The (lower, upper) bounds a pydantic field was declared with."""
     lower = upper = None
     for meta in info.metadata:
-        lower = getattr(meta, "ge", lower)
-        upper = getattr(meta, "le", upper)
+        lower = getattr(meta, "ge", None) if getattr(meta, "ge", None) is not None else lower
+        lower = getattr(meta, "gt", None) if getattr(meta, "gt", None) is not None else lower
+        upper = getattr(meta, "le", None) if getattr(meta, "le", None) is not None else upper
     return lower, upper
+
+
+def provenance_of(info: Any) -> dict[str, Any]:
+    """The declared unit, source, basis (and fit record) of a field; empty if it declared none."""
+    return dict(info.json_schema_extra) if isinstance(info.json_schema_extra, dict) else {}

@@ -63,9 +63,20 @@ class Published(BaseModel):
     value: float = Field(description="The published value.")
     band: tuple[float, float] = Field(description="Lowest and highest simulated value that counts as a match.")
     source: str = Field(min_length=1, description="Where the value comes from.")
+    role: Literal["fit", "hold_out"] = Field(
+        description="`fit` if any parameter was set to reproduce this value; `hold_out` if nothing was fitted to it."
+    )
+    fitted_to: list[str] = Field(
+        default_factory=list,
+        description="For `fit`: the parameters (e.g. interventions.cbt.pain_relief) that were set to reproduce it.",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Published:
+        if self.role == "fit" and not self.fitted_to:
+            raise ValueError("a `fit` result must name the parameters fitted to it (fitted_to)")
+        if self.role == "hold_out" and self.fitted_to:
+            raise ValueError("a `hold_out` result has no fitted parameters; remove fitted_to or use role: fit")
         if self.band[0] > self.band[1]:
             raise ValueError(f"band must be [low, high], got {list(self.band)}")
         return self

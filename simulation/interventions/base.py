@@ -121,9 +121,10 @@ class InterventionSpec(BaseModel):
         raise NotImplementedError
 
 
-def effect(default: float, *, lo: float, hi: float, unit: str, source: str, basis: str = "assumption", doc: str):
-    """Declare an effect size of an intervention (same metadata as a model parameter)."""
-    return param(default, lo=lo, hi=hi, unit=unit, source=source, basis=basis, doc=doc)
+def effect(default: float, **declaration):
+    """Declare an effect size of an intervention: the same declaration as a model parameter
+    (`simulation.declare.param`), basis and all."""
+    return param(default, **declaration)
 
 
 def _stream(seed: int, replicate: int, purpose: str, label: str) -> np.random.Generator:
