@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import mesa
 
+from simulation.state import isi_reading
+
 
 class Person(mesa.Agent):
     """One simulated adult.
@@ -41,7 +43,8 @@ class Person(mesa.Agent):
     @property
     def sleep(self) -> float:
         """Sleep over the last fortnight as an ISI equivalent, 0-28 (higher is worse)."""
-        return self._get("sleep_recent") * 28.0
+        s = self.model.state
+        return float(isi_reading(s.sleep_recent[self.index : self.index + 1], s.isi_offset[self.index : self.index + 1])[0])
 
     @property
     def age(self) -> float:

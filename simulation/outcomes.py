@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.state import SLOW_STATES
+from simulation.state import SLOW_STATES, isi_reading
 from simulation.status import ALL
 from simulation.utility import utility
 
@@ -37,7 +37,11 @@ METRICS: dict[str, str] = {
     "back_pain_given_no_depression": "MIDUS back pain among people without 12-month depression",
     "insomnia_given_chronic_pain": "insomnia disorder among people with chronic pain",
     "depression_given_high_impact_pain": "12-month depression among people with high-impact chronic pain",
+    "depression_given_chronic_pain_in_care": "12-month depression among people with chronic pain who are in care",
+    "clinical_insomnia_given_chronic_pain_in_care": "ISI 15 or more among people with chronic pain who are in care",
+    "in_care": "seeing a clinician for pain, low mood or sleep",
     "in_episode": "in a depressive episode (latent state)",
+    "in_central_pain": "in an episode of centrally driven pain (latent state)",
     "opioid_use": "taking opioids (exposure above 0.05)",
     "opioid_misuse": "opioid dependence at the misuse level",
     "opioid_addiction": "opioid dependence at the addiction level",
@@ -73,6 +77,7 @@ def statuses(model, at=ALL) -> dict[str, np.ndarray]:
         "depression_current": st.mde_current(at),
         "insomnia": st.insomnia_disorder(at),
         "clinical_insomnia": st.clinical_insomnia(state, at),
+        "in_care": state.in_care[at],
     }
 
 
@@ -84,8 +89,8 @@ def population_metrics(model) -> dict[str, float]:
     out = {
         "mean_pain": float(s.pain.mean(dtype=np.float64)),
         "mean_phq9": float(s.mood.mean(dtype=np.float64)) * 27.0,
-        "mean_isi": float(s.sleep_recent.mean(dtype=np.float64)) * 28.0,
-        **{name: _share(flag) for name, flag in flags.items()},
+        "mean_isi": float(s.isi.mean(dtype=np.float64)),
+        **{name: _share(flag) for name, flag in flags.items() if name != "in_care"},
         "pain_and_depression": _share(cp & dep),
         "pain_and_insomnia": _share(cp & ins),
         "depression_and_insomnia": _share(dep & ins),
@@ -98,7 +103,11 @@ def population_metrics(model) -> dict[str, float]:
         "back_pain_given_no_depression": _share(bp, ~dep),
         "insomnia_given_chronic_pain": _share(ins, cp),
         "depression_given_high_impact_pain": _share(dep, flags["high_impact_chronic_pain"]),
+        "depression_given_chronic_pain_in_care": _share(dep, cp & s.in_care),
+        "clinical_insomnia_given_chronic_pain_in_care": _share(flags["clinical_insomnia"], cp & s.in_care),
+        "in_care": _share(s.in_care),
         "in_episode": _share(s.in_episode),
+        "in_central_pain": _share(s.in_central_pain),
         "opioid_use": _share(s.opioid_exposure > np.float32(0.05)),
         "opioid_misuse": _share(model.status.opioid_misuse(s)),
         "opioid_addiction": _share(model.status.opioid_addiction(s)),
@@ -109,7 +118,7 @@ def population_metrics(model) -> dict[str, float]:
     return {name: out[name] for name in METRICS}
 
 
-PANEL_COLUMNS = ("age", "female", "pain", "sleep", "in_episode", *SLOW_STATES)
+PANEL_COLUMNS = ("age", "female", "pain", "sleep", "in_episode", "in_central_pain", "in_care", *SLOW_STATES)
 
 
 def panel_rows(model, index: np.ndarray) -> dict[str, np.ndarray]:
@@ -122,7 +131,7 @@ def panel_rows(model, index: np.ndarray) -> dict[str, np.ndarray]:
     for name in PANEL_COLUMNS:
         rows[name] = getattr(s, name)[index]
     rows["phq9"] = s.mood[index] * np.float32(27.0)
-    rows["isi"] = s.sleep_recent[index] * np.float32(28.0)
+    rows["isi"] = isi_reading(s.sleep_recent[index], s.isi_offset[index])
     rows["nociception"] = np.exp(s.log_nociception[index])
     flags = statuses(model, index)
     for name in ("chronic_pain", "depression", "insomnia"):

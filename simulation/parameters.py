@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from simulation.declare import bounds_of
 from simulation.population import PopulationParams
+from simulation.rules.care import CareParams
+from simulation.rules.central import CentralPainParams
 from simulation.rules.mechanisms import MechanismParams
 from simulation.rules.mood import MoodParams
 from simulation.rules.nociception import NociceptionParams
@@ -34,10 +36,12 @@ class ModelParams(BaseModel):
 
     population: PopulationParams = Field(default_factory=PopulationParams)
     nociception: NociceptionParams = Field(default_factory=NociceptionParams)
+    central: CentralPainParams = Field(default_factory=CentralPainParams)
     pain: PainParams = Field(default_factory=PainParams)
     sleep: SleepParams = Field(default_factory=SleepParams)
     mood: MoodParams = Field(default_factory=MoodParams)
     mechanisms: MechanismParams = Field(default_factory=MechanismParams)
+    care: CareParams = Field(default_factory=CareParams)
     status: StatusParams = Field(default_factory=StatusParams)
     utility: UtilityParams = Field(default_factory=UtilityParams)
 

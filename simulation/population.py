@@ -10,7 +10,8 @@ import numpy as np
 from scipy.special import ndtri
 
 from simulation.declare import ParamGroup, param
-from simulation.rules.mood import mood_liability, mood_setpoint
+from simulation.edges import edge
+from simulation.rules.mood import log_remission_frailty, mood_liability, mood_setpoint
 from simulation.rules.nociception import nociception_setpoint
 from simulation.rules.sleep import sleep_setpoint
 from simulation.state import PopulationState
@@ -101,6 +102,8 @@ class PopulationParams(ParamGroup):
         unit="SD of a log-normal with mean 1",
         basis="calibrated",
         source="calibrated to misuse 21-29% and addiction 8-12% on long-term opioids (Vowles et al. 2015)",
+        fitted_to="trials/opioids_vowles2015.yaml opioid_misuse and opioid_addiction at week 52 via painsim trial",
+        hand_set=True,
         doc="Spread between people of how readily opioid exposure becomes dependence.",
     )
     ses_risk_loading: float = param(
@@ -112,6 +115,12 @@ class PopulationParams(ParamGroup):
         source="assumption: smoking, obesity and inactivity are commoner at low SES (seed 001 adjusts for them)",
         doc="Loading of low SES on the latent risk behind smoking, obesity and inactivity.",
     )
+
+
+EDGES = (
+    edge("ses", "smoker", "population.ses_risk_loading", sign=-1, measure="slope", min_effect=0.001,
+         mechanism="smoking, obesity and inactivity commoner at low SES", cites="seed 001"),
+)
 
 
 def _threshold(latent: np.ndarray, prevalence: float) -> np.ndarray:
@@ -160,6 +169,8 @@ def synthesise(size: int, params, rng: np.random.Generator) -> PopulationState:
     # Drawn last, so adding it left every earlier trait's draws where they were.
     sigma = np.sqrt(np.log1p(pp.dependence_susceptibility_sd**2))
     s.dependence_susceptibility[:] = np.exp(sigma * rng.standard_normal(size) - sigma**2 / 2)
+    s.log_remission_frailty[:] = log_remission_frailty(params.mood, rng.standard_normal(size))
+    s.isi_offset[:] = np.float32(params.sleep.isi_report_sd) * rng.standard_normal(size).astype(np.float32)
 
     # Starting states: each person at their own set points; the burn-in then lets the couplings
     # and the slow mechanisms settle before day 0.

@@ -37,4 +37,13 @@ def accelerated(params, speedup: float = SPEEDUP):
             "remission_rate_per_year": params.mood.remission_rate_per_year * speedup,
         }
     )
-    return params.model_copy(update={"mechanisms": mechanisms, "nociception": nociception, "mood": mood})
+    mechanisms = mechanisms.model_copy(update={"scar_rise_per_year": m.scar_rise_per_year * speedup})
+    central = params.central.model_copy(
+        update={name: getattr(params.central, name) * speedup for name in ("onset_rate_per_year", "remission_rate_per_year")}
+    )
+    care = params.care.model_copy(
+        update={name: getattr(params.care, name) * speedup for name in ("entry_rate_per_year", "exit_rate_per_year")}
+    )
+    return params.model_copy(
+        update={"mechanisms": mechanisms, "nociception": nociception, "mood": mood, "central": central, "care": care}
+    )

@@ -69,6 +69,26 @@ COLUMNS: tuple[Column, ...] = (
         "trait",
         "how readily opioid exposure becomes dependence (mean 1)",
     ),
+    Column(
+        "log_remission_frailty",
+        F,
+        0.0,
+        None,
+        None,
+        "log hazard",
+        "trait",
+        "how quickly a person's depressive episodes remit (mean 1): the chronic tail of depression",
+    ),
+    Column(
+        "isi_offset",
+        F,
+        0.0,
+        None,
+        None,
+        "ISI points",
+        "trait",
+        "how a person rates the distress and impact of a given amount of poor sleep (ISI items 4-7)",
+    ),
     # fast states: change every day
     Column("pain", F, 0.0, 0.0, 10.0, "NRS 0-10", "fast", "today's pain intensity"),
     Column("mood", F, 0.1, 0.0, 1.0, "0-1 (x27 = PHQ-9)", "fast", "today's depressive-symptom severity"),
@@ -86,6 +106,17 @@ COLUMNS: tuple[Column, ...] = (
     # latent processes
     Column("log_nociception", F, 0.0, None, None, "ln NRS", "latent", "log of today's tissue nociception"),
     Column("in_episode", "bool", 0, None, None, "flag", "latent", "in a depressive episode (latent)"),
+    Column(
+        "in_central_pain",
+        "bool",
+        0,
+        None,
+        None,
+        "flag",
+        "latent",
+        "in an episode of centrally driven (nociplastic) pain, which needs no tissue injury",
+    ),
+    Column("in_care", "bool", 0, None, None, "flag", "latent", "seeing a clinician for pain, low mood or sleep"),
     # slow mechanisms: weeks to months
     Column("hpa_load", F, 0.0, 0.0, 1.0, "0-1", "slow", "stress load on the HPA axis (hypercortisolism)"),
     Column(
@@ -104,9 +135,30 @@ COLUMNS: tuple[Column, ...] = (
     Column("invalidation", F, 0.0, 0.0, 1.0, "0-1", "slow", "social invalidation: not being believed"),
     Column("opioid_exposure", F, 0.0, 0.0, 1.0, "0-1", "slow", "opioid exposure (set by treatment)"),
     Column("opioid_dependence", F, 0.0, 0.0, 1.0, "0-1", "slow", "opioid dependence"),
+    Column(
+        "depression_scar",
+        F,
+        0.0,
+        0.0,
+        1.0,
+        "0-1",
+        "slow",
+        "the lasting mark past depressive episodes leave on the HPA axis and pain modulation (years)",
+    ),
 )
 
 COLUMN_BY_NAME = {c.name: c for c in COLUMNS}
+
+PHQ9_MAX = 27.0  # PHQ-9 = 27 x mood severity (Kroenke et al. 2001: nine items scored 0-3)
+ISI_MAX = 28.0  # ISI: seven items scored 0-4 (Morin et al. 2011)
+
+
+def isi_reading(sleep_recent: np.ndarray, isi_offset: np.ndarray) -> np.ndarray:
+    """What the ISI reads: the fortnight's poor sleep on the 0-28 scale, shifted by how the person
+    rates its distress and daytime impact, kept on the scale."""
+    reading = sleep_recent * np.float32(ISI_MAX)
+    reading += isi_offset
+    return np.clip(reading, np.float32(0.0), np.float32(ISI_MAX), out=reading)
 SLOW_STATES = tuple(c.name for c in COLUMNS if c.kind == "slow")
 
 
@@ -138,7 +190,7 @@ class PopulationState:
     @property
     def isi(self) -> np.ndarray:
         """Insomnia Severity Index equivalent (0-28) of the last fortnight's sleep."""
-        return self.sleep_recent * np.float32(28.0)
+        return isi_reading(self.sleep_recent, self.isi_offset)
 
     @property
     def nociception(self) -> np.ndarray:

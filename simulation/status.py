@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.declare import ParamGroup, param
+from simulation.declare import CALIBRATE_COMMAND, ParamGroup, param
+from simulation.state import isi_reading
 
 WINDOW_DAYS = 91  # the longest window (3 months); the others must fit inside it
 _PAIN_BIT = np.uint8(1)
@@ -68,8 +69,8 @@ class StatusParams(ParamGroup):
         hi=1.0,
         unit="0-1 withdrawal",
         basis="calibrated",
-        source="calibrated to high-impact chronic pain 8.0% (Dahlhamer et al. 2018)"
-        "; fitted by painsim calibrate to calibration/targets.yaml",
+        source="calibrated to high-impact chronic pain 8.0% (Dahlhamer et al. 2018)",
+        fitted_to=CALIBRATE_COMMAND,
         doc="Withdrawal at or above which chronic pain counts as high-impact.",
     )
     mde_phq9_threshold: float = param(
@@ -124,6 +125,8 @@ class StatusParams(ParamGroup):
         unit="0-1 dependence",
         basis="calibrated",
         source="calibrated to misuse 21-29% on long-term opioids (Vowles et al. 2015)",
+        fitted_to="trials/opioids_vowles2015.yaml opioid_misuse and opioid_addiction at week 52 via painsim trial",
+        hand_set=True,
         doc="Dependence at or above which opioid use counts as misuse.",
     )
     opioid_addiction_dependence: float = param(
@@ -133,7 +136,37 @@ class StatusParams(ParamGroup):
         unit="0-1 dependence",
         basis="calibrated",
         source="calibrated to addiction 8-12% on long-term opioids (Vowles et al. 2015)",
+        fitted_to="trials/opioids_vowles2015.yaml opioid_misuse and opioid_addiction at week 52 via painsim trial",
+        hand_set=True,
         doc="Dependence at or above which opioid use counts as addiction.",
+    )
+    mde_remission_days: float = param(
+        60.0,
+        lo=14.0,
+        hi=365.0,
+        unit="days",
+        basis="cited",
+        source="DSM-5 (full remission: no significant symptoms for two months)",
+        doc="Days in a row below the PHQ-9 cut-off that end a clinical depressive episode.",
+    )
+    chronic_pain_remission_days: float = param(
+        91.0,
+        lo=14.0,
+        hi=730.0,
+        unit="days",
+        basis="assumption",
+        source="assumption: recovery from chronic pain is three months without meeting its definition "
+        "(Dahlhamer et al. 2018 use a 3-month window)",
+        doc="Days in a row without chronic pain that end a chronic pain episode.",
+    )
+    insomnia_remission_days: float = param(
+        91.0,
+        lo=14.0,
+        hi=730.0,
+        unit="days",
+        basis="assumption",
+        source="assumption: remission is three months without meeting the DSM-5 criteria (DSM-5)",
+        doc="Days in a row without insomnia disorder that end an insomnia episode.",
     )
     clinical_isi_threshold: float = param(
         15.0,
@@ -144,6 +177,38 @@ class StatusParams(ParamGroup):
         source="Morin et al. 2011, Sleep (ISI 15-28: clinical insomnia)",
         doc="ISI at or above this counts as clinical insomnia.",
     )
+
+
+class EpisodeTracker:
+    """Clinical episodes beside the day-level readings: an episode starts on the first day its
+    onset criterion holds and ends once the condition has been absent for `remission_days` in a
+    row, so a reading that flickers at a window's threshold does not make new episodes.
+
+    Course-of-illness statistics (onset, remission, recurrence) read these, never the daily flags.
+    """
+
+    def __init__(self, size: int, remission_days: int):
+        self.remission_days = int(remission_days)
+        self.active = np.zeros(size, bool)
+        self.absent_run = np.zeros(size, np.int16)  # consecutive days without the condition, in an episode
+        self.onset_day = np.full(size, NEVER, np.int32)  # of the current or last episode
+        self.remission_day = np.full(size, NEVER, np.int32)  # of the last episode to end
+        self.count = np.zeros(size, np.int16)  # episodes started since the tracker began
+
+    def update(self, starts: np.ndarray, present: np.ndarray, day: int) -> None:
+        new = starts & ~self.active
+        self.active |= new
+        self.onset_day[new] = day
+        self.count += new
+        run = self.absent_run
+        run += ~present
+        run *= ~present
+        np.minimum(run, 30_000, out=run)
+        run *= self.active
+        ended = self.active & (run >= self.remission_days)
+        self.active &= ~ended
+        self.remission_day[ended] = day
+        run[ended] = 0
 
 
 class ClinicalStatus:
@@ -158,6 +223,9 @@ class ClinicalStatus:
         self.low_mood_run = np.zeros(size, np.int16)  # consecutive low-mood days, capped
         self.last_mde_day = np.full(size, NEVER, np.int32)
         self.cursor = 0  # ring position of today
+        self.pain_episode = EpisodeTracker(size, params.chronic_pain_remission_days)
+        self.mde_episode = EpisodeTracker(size, params.mde_remission_days)
+        self.insomnia_episode = EpisodeTracker(size, params.insomnia_remission_days)
 
     def update(self, state, day: int) -> None:
         """Record today's flags and move every window on by one day."""
@@ -184,6 +252,11 @@ class ClinicalStatus:
         run *= low_mood
         np.minimum(run, 10_000, out=run)
         self.last_mde_day[run >= p.mde_min_days] = day
+        chronic = self.chronic_pain()
+        self.pain_episode.update(chronic, chronic, day)
+        self.mde_episode.update(run >= p.mde_min_days, low_mood, day)
+        insomnia = self.insomnia_disorder()
+        self.insomnia_episode.update(insomnia, insomnia, day)
 
     # Statuses, derived on demand from the window counts; `at` selects people (default: all).
     def chronic_pain(self, at=ALL) -> np.ndarray:
@@ -211,4 +284,4 @@ class ClinicalStatus:
         return state.opioid_dependence[at] >= self.params.opioid_addiction_dependence
 
     def clinical_insomnia(self, state, at=ALL) -> np.ndarray:
-        return state.sleep_recent[at] * np.float32(28.0) >= self.params.clinical_isi_threshold
+        return isi_reading(state.sleep_recent[at], state.isi_offset[at]) >= self.params.clinical_isi_threshold

@@ -24,6 +24,7 @@ from simulation.interventions.base import Eligibility
 from simulation.model import PainCycleModel
 from simulation.parameters import ModelParams
 from simulation.rng import stream
+from simulation.state import isi_reading
 from simulation.scenario import InterventionBlock, Scenario, ScenarioError, _describe, _read_yaml
 
 Metric = Literal[
@@ -212,7 +213,7 @@ def _measure(trial, model, arms, baseline_pain, programmes, week_pain, filled, w
     control = trial.arms[0].name
     pain = {name: week_pain[:filled, idx].mean(axis=0) for name, idx in arms.items()}
     phq9 = {name: s.mood[idx] * 27.0 for name, idx in arms.items()}
-    isi = {name: s.sleep_recent[idx] * 28.0 for name, idx in arms.items()}
+    isi = {name: isi_reading(s.sleep_recent[idx], s.isi_offset[idx]) for name, idx in arms.items()}
     rows = []
     for name, idx in arms.items():
         stopped = np.zeros(idx.size, bool)

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from simulation.declare import param
 from simulation.interventions import register
 from simulation.interventions.base import InterventionSpec, effect
 from simulation.interventions.effects import remaining, share
@@ -34,23 +35,82 @@ class Acupuncture(InterventionSpec):
     stimulation: Literal["manual", "2hz", "100hz", "2/100hz"] = Field(
         "manual", description="Manual needling or electroacupuncture frequency (seed 003's table)."
     )
-    duration_weeks: float = Field(10.0, gt=0, le=520, description="A course of about 10 weeks.")
-    sessions_per_week: float = Field(2.0, ge=0, le=14, description="Two sessions a week.")
-    adherence: float = Field(0.85, ge=0, le=1, description="Share of sessions attended.")
-    onset_delay_days: float = Field(
-        17.0, ge=0, le=365, description="Seed 003: improvement from the 4th-6th session (2 a week: week 3)."
+    duration_weeks: float = param(
+        10.0,
+        lo=0,
+        hi=520,
+        lo_exclusive=True,
+        unit="weeks",
+        source="assumption (a course of about 10 weeks)",
+        basis="assumption",
+        doc="A course of about 10 weeks.",
     )
-    ramp_days: float = Field(63.0, ge=0, le=365, description="Seed 003: builds over 8-12 weeks.")
-    waning_half_life_days: float = Field(
-        1150.0, gt=0, le=3650, description="Vickers et al. 2018: about 15% of the effect lost by 12 months."
+    sessions_per_week: float = param(
+        2.0,
+        lo=0,
+        hi=14,
+        unit="sessions per week",
+        source="assumption",
+        basis="assumption",
+        doc="Two sessions a week.",
     )
-    cost_per_session: float = Field(75.0, ge=0, le=100_000, description="USD; assumption.")
+    adherence: float = param(
+        0.85,
+        lo=0,
+        hi=1,
+        unit="share of sessions attended",
+        source="assumption",
+        basis="assumption",
+        doc="Share of sessions attended.",
+    )
+    onset_delay_days: float = param(
+        17.0,
+        lo=0,
+        hi=365,
+        unit="days",
+        source="seed 003 (improvement from the 4th-6th session; at 2 sessions a week, week 3)",
+        basis="cited",
+        doc="Seed 003: improvement from the 4th-6th session (2 a week: week 3).",
+    )
+    ramp_days: float = param(
+        63.0,
+        lo=0,
+        hi=365,
+        unit="days",
+        source="seed 003 (builds over 8-12 weeks)",
+        basis="cited",
+        doc="Seed 003: builds over 8-12 weeks.",
+    )
+    waning_half_life_days: float = param(
+        1150.0,
+        lo=0,
+        hi=3650,
+        lo_exclusive=True,
+        unit="days",
+        source="Vickers et al. 2018 (about 15% of the effect lost by 12 months); half-life set by hand to that loss",
+        basis="calibrated",
+        fitted_to="trials/acupuncture_vickers2018.yaml pain_smd at week 52 (about 15% of the week-12 effect lost) "
+        "via painsim trial",
+        hand_set=True,
+        doc="Vickers et al. 2018: about 15% of the effect lost by 12 months.",
+    )
+    cost_per_session: float = param(
+        75.0,
+        lo=0,
+        hi=100_000,
+        unit="USD per session",
+        source="assumption",
+        basis="assumption",
+        doc="Cost of one session (USD).",
+    )
     pain_relief: float = effect(
         0.37,
         lo=0.0,
         hi=1.0,
         unit="share of pain target",
         basis="calibrated",
+        fitted_to="trials/acupuncture_vickers2018.yaml pain_smd at week 12 via painsim trial",
+        hand_set=True,
         source="Vickers et al. 2018 (about 0.5 SD vs no acupuncture); calibrated",
         doc="Pain relief at full dose (manual).",
     )
@@ -59,7 +119,8 @@ class Acupuncture(InterventionSpec):
         lo=0.0,
         hi=1.0,
         unit="share of HPA-load target",
-        source="seed 003 (HPA-axis modulation)",
+        basis="assumption",
+        source="seed 003 (HPA-axis modulation); size assumed",
         doc="HPA load removed at full dose (manual).",
     )
     inflammation_reduction: float = effect(
@@ -67,7 +128,8 @@ class Acupuncture(InterventionSpec):
         lo=0.0,
         hi=1.0,
         unit="share of inflammation target",
-        source="seed 003 (lower IL-6, TNF-alpha)",
+        basis="assumption",
+        source="seed 003 (lower IL-6, TNF-alpha); size assumed",
         doc="Inflammation removed at full dose.",
     )
     mood_drive: float = effect(
@@ -75,7 +137,8 @@ class Acupuncture(InterventionSpec):
         lo=-5.0,
         hi=0.0,
         unit="log hazard",
-        source="seed 003 (antidepressant: 5-HT, BDNF)",
+        basis="assumption",
+        source="seed 003 (antidepressant: 5-HT, BDNF); size assumed",
         doc="Shift of the episode drive at full dose (manual).",
     )
     sleep_relief: float = effect(
@@ -83,7 +146,8 @@ class Acupuncture(InterventionSpec):
         lo=0.0,
         hi=1.0,
         unit="poor-sleep units",
-        source="seed 003 (better sleep is often the first sign)",
+        basis="assumption",
+        source="seed 003 (better sleep is often the first sign); size assumed",
         doc="Poor sleep removed each night at full dose; ramps up twice as fast as the rest.",
     )
 

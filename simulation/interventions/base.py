@@ -81,33 +81,139 @@ class InterventionSpec(BaseModel):
         None, pattern=r"^[A-Za-z0-9_.-]+$", description="Name in results (default: the type); unique per scenario."
     )
     eligibility: Eligibility = Field(default_factory=Eligibility)
-    coverage: float = Field(1.0, ge=0.0, le=1.0, description="Share of eligible people who take it up.")
-    start_day: int = Field(0, ge=0, le=36_525, description="Day the programme opens.")
+    coverage: float = param(
+        1.0,
+        lo=0.0,
+        hi=1.0,
+        unit="share of eligible",
+        source="assumption (everyone eligible takes it up unless the scenario says otherwise)",
+        basis="assumption",
+        doc="Share of eligible people who take it up.",
+    )
+    start_day: int = param(
+        0,
+        lo=0,
+        hi=36_525,
+        unit="day of the run",
+        source="assumption (the programme opens on the first day)",
+        basis="assumption",
+        doc="Day the programme opens.",
+    )
     enrolment: Literal["once", "continuous"] = Field(
         "once",
         description="`once`: screen on the start day only; `continuous`: screen every `screen_every_days` "
         "and enrol people as they become eligible (each person at most once).",
     )
-    screen_every_days: int = Field(28, ge=1, le=365, description="Days between screenings when continuous.")
-    duration_weeks: float = Field(12.0, gt=0.0, le=520.0, description="Planned length of a course (weeks).")
-    sessions_per_week: float = Field(1.0, ge=0.0, le=14.0, description="Sessions (or doses) a week.")
-    adherence: float = Field(
-        0.8, ge=0.0, le=1.0, description="Mean share of sessions attended / doses taken; scales the effect."
+    screen_every_days: int = param(
+        28,
+        lo=1,
+        hi=365,
+        unit="days",
+        source="assumption (screening every four weeks)",
+        basis="assumption",
+        doc="Days between screenings when continuous.",
     )
-    dropout_per_week: float = Field(0.01, ge=0.0, le=1.0, description="Weekly chance of stopping early.")
-    side_effect_dropout: float = Field(
-        0.0, ge=0.0, le=1.0, description="Chance of stopping for side effects within the first 4 weeks."
+    duration_weeks: float = param(
+        12.0,
+        lo=0.0,
+        hi=520.0,
+        lo_exclusive=True,
+        unit="weeks",
+        source="assumption (a generic course; each family sets its own)",
+        basis="assumption",
+        doc="Planned length of a course (weeks).",
     )
-    onset_delay_days: float = Field(7.0, ge=0.0, le=365.0, description="Days before any effect.")
-    ramp_days: float = Field(28.0, ge=0.0, le=365.0, description="Days from first effect to full effect.")
-    waning_half_life_days: float = Field(
-        60.0, gt=0.0, le=3650.0, description="Half-life of the effect after the course ends or stops."
+    sessions_per_week: float = param(
+        1.0,
+        lo=0.0,
+        hi=14.0,
+        unit="sessions per week",
+        source="assumption (a generic course; each family sets its own)",
+        basis="assumption",
+        doc="Sessions (or doses) a week.",
     )
-    response_sd: float = Field(
-        0.5, ge=0.0, le=2.0, description="Spread of individual response (SD of a log-normal with mean 1)."
+    adherence: float = param(
+        0.8,
+        lo=0.0,
+        hi=1.0,
+        unit="share of sessions attended",
+        source="assumption (a generic course; each family sets its own)",
+        basis="assumption",
+        doc="Mean share of sessions attended / doses taken; scales the effect.",
     )
-    cost_per_session: float = Field(0.0, ge=0.0, le=100_000.0, description="Cost of one session (USD).")
-    cost_per_day: float = Field(0.0, ge=0.0, le=100_000.0, description="Cost per day on treatment (USD).")
+    dropout_per_week: float = param(
+        0.01,
+        lo=0.0,
+        hi=1.0,
+        unit="probability per week",
+        source="assumption (about 1 in 100 stop each week for reasons other than side effects)",
+        basis="assumption",
+        doc="Weekly chance of stopping early.",
+    )
+    side_effect_dropout: float = param(
+        0.0,
+        lo=0.0,
+        hi=1.0,
+        unit="probability within the first 4 weeks",
+        source="assumption (no side effects unless the family declares them)",
+        basis="assumption",
+        doc="Chance of stopping for side effects within the first 4 weeks.",
+    )
+    onset_delay_days: float = param(
+        7.0,
+        lo=0.0,
+        hi=365.0,
+        unit="days",
+        source="assumption (a generic course; each family sets its own)",
+        basis="assumption",
+        doc="Days before any effect.",
+    )
+    ramp_days: float = param(
+        28.0,
+        lo=0.0,
+        hi=365.0,
+        unit="days",
+        source="assumption (a generic course; each family sets its own)",
+        basis="assumption",
+        doc="Days from first effect to full effect.",
+    )
+    waning_half_life_days: float = param(
+        60.0,
+        lo=0.0,
+        hi=3650.0,
+        lo_exclusive=True,
+        unit="days",
+        source="assumption (a generic course; each family sets its own)",
+        basis="assumption",
+        doc="Half-life of the effect after the course ends or stops.",
+    )
+    response_sd: float = param(
+        0.5,
+        lo=0.0,
+        hi=2.0,
+        unit="SD of a log-normal with mean 1",
+        source="assumption (people differ in how much a treatment helps them)",
+        basis="assumption",
+        doc="Spread of individual response (SD of a log-normal with mean 1).",
+    )
+    cost_per_session: float = param(
+        0.0,
+        lo=0.0,
+        hi=100_000.0,
+        unit="USD per session",
+        source="assumption (no cost unless the family declares one)",
+        basis="assumption",
+        doc="Cost of one session (USD).",
+    )
+    cost_per_day: float = param(
+        0.0,
+        lo=0.0,
+        hi=100_000.0,
+        unit="USD per day",
+        source="assumption (no cost unless the family declares one)",
+        basis="assumption",
+        doc="Cost per day on treatment (USD).",
+    )
 
     @property
     def name(self) -> str:

@@ -16,6 +16,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
+from simulation.declare import param
 from simulation.interventions import register
 from simulation.interventions.base import Eligibility, InterventionSpec, effect
 from simulation.interventions.effects import remaining, share
@@ -34,19 +35,86 @@ class IntegratedCare(InterventionSpec):
         default_factory=_default_eligibility, description="Default: chronic pain or depression."
     )
     enrolment: Literal["once", "continuous"] = Field("continuous", description="Screen as people present.")
-    duration_weeks: float = Field(24.0, gt=0, le=520, description="Six months of care management.")
-    sessions_per_week: float = Field(0.5, ge=0, le=14, description="A contact every other week.")
-    adherence: float = Field(0.75, ge=0, le=1, description="Share of contacts kept.")
-    onset_delay_days: float = Field(14.0, ge=0, le=365, description="Days before any effect.")
-    ramp_days: float = Field(56.0, ge=0, le=365, description="Builds over two months.")
-    waning_half_life_days: float = Field(180.0, gt=0, le=3650, description="After care ends.")
-    cost_per_session: float = Field(90.0, ge=0, le=100_000, description="USD per contact; assumption.")
-    cost_per_day: float = Field(0.4, ge=0, le=100_000, description="USD; antidepressant share; assumption.")
+    duration_weeks: float = param(
+        24.0,
+        lo=0,
+        hi=520,
+        lo_exclusive=True,
+        unit="weeks",
+        source="assumption (six months of care management)",
+        basis="assumption",
+        doc="Six months of care management.",
+    )
+    sessions_per_week: float = param(
+        0.5,
+        lo=0,
+        hi=14,
+        unit="contacts per week",
+        source="assumption",
+        basis="assumption",
+        doc="A contact every other week.",
+    )
+    adherence: float = param(
+        0.75,
+        lo=0,
+        hi=1,
+        unit="share of contacts kept",
+        source="assumption",
+        basis="assumption",
+        doc="Share of contacts kept.",
+    )
+    onset_delay_days: float = param(
+        14.0,
+        lo=0,
+        hi=365,
+        unit="days",
+        source="assumption",
+        basis="assumption",
+        doc="Days before any effect.",
+    )
+    ramp_days: float = param(
+        56.0,
+        lo=0,
+        hi=365,
+        unit="days",
+        source="assumption",
+        basis="assumption",
+        doc="Builds over two months.",
+    )
+    waning_half_life_days: float = param(
+        180.0,
+        lo=0,
+        hi=3650,
+        lo_exclusive=True,
+        unit="days",
+        source="seed 000 and seed 002 (treating both conditions relapses less); size assumed",
+        basis="assumption",
+        doc="After care ends.",
+    )
+    cost_per_session: float = param(
+        90.0,
+        lo=0,
+        hi=100_000,
+        unit="USD per contact",
+        source="assumption",
+        basis="assumption",
+        doc="USD per contact; assumption.",
+    )
+    cost_per_day: float = param(
+        0.4,
+        lo=0,
+        hi=100_000,
+        unit="USD per day",
+        source="assumption (the antidepressant share of care)",
+        basis="assumption",
+        doc="USD; antidepressant share; assumption.",
+    )
     pain_relief: float = effect(
         0.12,
         lo=0.0,
         hi=1.0,
         unit="share of pain target",
+        basis="assumption",
         source="seed 002 (target several points of the cycle); size assumed",
         doc="Pain relief at full dose, for people enrolled with chronic pain.",
     )
@@ -55,6 +123,7 @@ class IntegratedCare(InterventionSpec):
         lo=0.0,
         hi=1.0,
         unit="share of catastrophising target",
+        basis="assumption",
         source="seed 002; size assumed",
         doc="Catastrophising removed, for people enrolled with chronic pain.",
     )
@@ -63,6 +132,7 @@ class IntegratedCare(InterventionSpec):
         lo=-5.0,
         hi=0.0,
         unit="log hazard",
+        basis="assumption",
         source="seed 000 (treat both); size assumed",
         doc="Shift of the episode drive, for people enrolled with depression.",
     )
@@ -71,6 +141,7 @@ class IntegratedCare(InterventionSpec):
         lo=0.0,
         hi=1.0,
         unit="share of symptom target",
+        basis="assumption",
         source="seed 000; size assumed",
         doc="Symptoms relieved, for people enrolled with depression.",
     )
@@ -79,14 +150,27 @@ class IntegratedCare(InterventionSpec):
         lo=0.0,
         hi=1.0,
         unit="share of the other side's effect",
-        source="seed 000 (depression relief may bring back pain relief and the reverse)",
+        basis="assumption",
+        source="seed 000 (depression relief may bring back pain relief and the reverse); size assumed",
         doc="Effect of each side on people enrolled without that condition.",
     )
     step_up_after_weeks: float = effect(
-        8.0, lo=1.0, hi=52.0, unit="weeks", source="stepped care; assumption", doc="When non-responders step up."
+        8.0,
+        lo=1.0,
+        hi=52.0,
+        unit="weeks",
+        basis="assumption",
+        source="stepped care; assumption",
+        doc="When non-responders step up.",
     )
     step_up_factor: float = effect(
-        1.5, lo=1.0, hi=3.0, unit="x dose", source="stepped care; assumption", doc="Dose multiplier after stepping up."
+        1.5,
+        lo=1.0,
+        hi=3.0,
+        unit="x dose",
+        basis="assumption",
+        source="stepped care; assumption",
+        doc="Dose multiplier after stepping up.",
     )
 
     def on_enrol(self, programme, model, new: np.ndarray) -> None:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from pydantic import Field
 
+from simulation.declare import param
 from simulation.interventions import register
 from simulation.interventions.base import InterventionSpec, effect
 from simulation.interventions.effects import share
@@ -23,27 +23,97 @@ class Opioids(InterventionSpec):
     """Long-term opioid therapy for chronic pain."""
 
     type: Literal["opioids"] = "opioids"
-    duration_weeks: float = Field(26.0, gt=0, le=520, description="Length of the prescription (weeks).")
-    sessions_per_week: float = Field(7.0, ge=0, le=14, description="Daily doses.")
-    adherence: float = Field(0.85, ge=0, le=1, description="Share of doses taken.")
-    side_effect_dropout: float = Field(
-        0.10,
-        ge=0,
-        le=1,
-        description="Stopping for adverse events; assumption (Busse et al. 2018 report more "
-        "adverse events than placebo).",
+    duration_weeks: float = param(
+        26.0,
+        lo=0,
+        hi=520,
+        lo_exclusive=True,
+        unit="weeks",
+        source="assumption (a six-month prescription)",
+        basis="assumption",
+        doc="Length of the prescription (weeks).",
     )
-    onset_delay_days: float = Field(0.0, ge=0, le=365, description="Relief from the first doses.")
-    ramp_days: float = Field(3.0, ge=0, le=365, description="Days to full effect.")
-    waning_half_life_days: float = Field(2.0, gt=0, le=3650, description="Relief ends within days of stopping.")
-    response_sd: float = Field(0.8, ge=0, le=2, description="Spread of individual response.")
-    cost_per_day: float = Field(1.0, ge=0, le=100_000, description="USD; assumption (generic opioid).")
+    sessions_per_week: float = param(
+        7.0,
+        lo=0,
+        hi=14,
+        unit="doses per week",
+        source="assumption (one dose a day)",
+        basis="assumption",
+        doc="Daily doses.",
+    )
+    adherence: float = param(
+        0.85,
+        lo=0,
+        hi=1,
+        unit="share of doses taken",
+        source="assumption",
+        basis="assumption",
+        doc="Share of doses taken.",
+    )
+    side_effect_dropout: float = param(
+        0.10,
+        lo=0,
+        hi=1,
+        unit="probability within the first 4 weeks",
+        source="assumption (Busse et al. 2018 report more adverse events than placebo)",
+        basis="assumption",
+        doc="Stopping for adverse events; assumption (Busse et al. 2018 report more adverse events than placebo).",
+    )
+    onset_delay_days: float = param(
+        0.0,
+        lo=0,
+        hi=365,
+        unit="days",
+        source="assumption (relief from the first doses)",
+        basis="assumption",
+        doc="Relief from the first doses.",
+    )
+    ramp_days: float = param(
+        3.0,
+        lo=0,
+        hi=365,
+        unit="days",
+        source="assumption",
+        basis="assumption",
+        doc="Days to full effect.",
+    )
+    waning_half_life_days: float = param(
+        2.0,
+        lo=0,
+        hi=3650,
+        lo_exclusive=True,
+        unit="days",
+        source="assumption (relief lasts while the drug is taken)",
+        basis="assumption",
+        doc="Relief ends within days of stopping.",
+    )
+    response_sd: float = param(
+        0.8,
+        lo=0,
+        hi=2,
+        unit="SD of a log-normal with mean 1",
+        source="assumption (as the other medicines)",
+        basis="assumption",
+        doc="Spread of individual response.",
+    )
+    cost_per_day: float = param(
+        1.0,
+        lo=0,
+        hi=100_000,
+        unit="USD per day",
+        source="assumption (generic opioid)",
+        basis="assumption",
+        doc="Cost per day on treatment (USD).",
+    )
     pain_relief: float = effect(
         0.45,
         lo=0.0,
         hi=1.0,
         unit="share of pain target",
         basis="calibrated",
+        fitted_to="trials/opioids_busse2018.yaml pain_md at week 12 via painsim trial",
+        hand_set=True,
         source="Busse et al. 2018, JAMA (-0.69/10 vs placebo); calibrated",
         doc="Relief at full dose before tolerance.",
     )
@@ -52,18 +122,26 @@ class Opioids(InterventionSpec):
         lo=1.0,
         hi=3650.0,
         unit="days",
+        basis="assumption",
         source="seed 000 (opioids often ineffective in chronic pain); assumption",
         doc="Timescale on which tolerance erodes relief.",
     )
     tolerance_floor: float = effect(
-        0.4, lo=0.0, hi=1.0, unit="share of relief", source="assumption", doc="Share of relief left at full tolerance."
+        0.4,
+        lo=0.0,
+        hi=1.0,
+        unit="share of relief",
+        basis="assumption",
+        source="assumption",
+        doc="Share of relief left at full tolerance.",
     )
     inflammation_blunting: float = effect(
         0.8,
         lo=0.0,
         hi=1.0,
         unit="share of relief per unit inflammation",
-        source="seed 000 (microglia blunt the dopamine response to opioids)",
+        basis="assumption",
+        source="seed 000 (microglia blunt the dopamine response to opioids); size assumed",
         doc="Relief lost per unit of neuro-inflammation.",
     )
 

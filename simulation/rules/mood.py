@@ -4,8 +4,11 @@ Depression persists and recurs rather than reverting to a mean, so mood has two 
 
 - a latent episode state that switches on and off with daily hazards. The log hazard of onset is a
   person's trait liability plus the drives of the causal graph (pain, poor sleep, HPA load,
-  inflammation, withdrawal, invalidation, opioid dependence); the same drives slow remission.
-  Episodes leave HPA load behind, which decays over months: recurrence is likelier after one.
+  inflammation, withdrawal, invalidation, opioid dependence, and the scar of past episodes); the
+  same drives slow remission. People differ in how fast their episodes remit (a chronic tail), and
+  episodes leave a scar that fades over years (`simulation.rules.mechanisms`), so the risk of a
+  new episode depends on how many episodes a person had and how recently: memory, not a fixed
+  trait alone.
 - daily symptom severity (0-1; PHQ-9 = 27 x severity) that relaxes toward a target raised by the
   episode and, a little, by today's pain and last night's sleep.
 """
@@ -14,7 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.declare import ParamGroup, param
+from simulation.declare import CALIBRATE_COMMAND, ParamGroup, param
+from simulation.edges import edge
 from simulation.units import daily_rate, probability_within_day
 
 
@@ -25,8 +29,8 @@ class MoodParams(ParamGroup):
         hi=1.0,
         unit="per year",
         basis="calibrated",
-        source="calibrated to 12-month major depression 8-10.4% (Hasin et al. 2018, JAMA Psychiatry)"
-        "; fitted by painsim calibrate to calibration/targets.yaml",
+        source="calibrated to 12-month major depression 8-10.4% (Hasin et al. 2018, JAMA Psychiatry)",
+        fitted_to=CALIBRATE_COMMAND,
         doc="Episode onset hazard of a person with zero drive (no pain, good sleep, average traits).",
     )
     remission_rate_per_year: float = param(
@@ -35,8 +39,8 @@ class MoodParams(ParamGroup):
         hi=20.0,
         unit="per year",
         basis="calibrated",
-        source="Spijker et al. 2002, Br J Psychiatry (median episode about 3 months); "
-        "with remission_slowing calibrated to a 3.5-month median",
+        source="Spijker et al. 2002, Br J Psychiatry (median episode about 3 months)",
+        fitted_to="depression recovery at 3, 6, 12 and 24 months (Spijker et al. 2002); " + CALIBRATE_COMMAND,
         doc="Episode remission hazard at zero drive.",
     )
     remission_slowing: float = param(
@@ -54,8 +58,8 @@ class MoodParams(ParamGroup):
         hi=5.0,
         unit="log hazard per 10 NRS points",
         basis="calibrated",
-        source="seed 001 (back pain predicts depression 9 years later); seed 003; seed 000"
-        "; fitted by painsim calibrate to calibration/targets.yaml",
+        source="seed 001 (back pain predicts depression 9 years later); seed 003; seed 000",
+        fitted_to=CALIBRATE_COMMAND,
         doc="Edge pain -> low mood (episode onset).",
     )
     onset_from_poor_sleep: float = param(
@@ -103,6 +107,27 @@ class MoodParams(ParamGroup):
         source="seed 002 (not being believed independently drives depression)",
         doc="Edge social invalidation -> low mood.",
     )
+    onset_from_scar: float = param(
+        2.0,
+        lo=0.0,
+        hi=6.0,
+        unit="log hazard per unit scar",
+        basis="calibrated",
+        source="Hardeveld et al. 2010 (recurrence is likelier after more, and more recent, episodes); seed 003 "
+        "(failed cortisol feedback and hippocampal atrophy outlast an episode)",
+        fitted_to="the depression recovery curve and 12-month prevalence; " + CALIBRATE_COMMAND,
+        doc="Edge past depression (scar) -> low mood: recurrence depends on the history of episodes.",
+    )
+    remission_heterogeneity: float = param(
+        1.0,
+        lo=0.0,
+        hi=3.0,
+        unit="SD of log remission hazard",
+        basis="calibrated",
+        source="Spijker et al. 2002 (half of episodes recover within 3 months, a fifth last beyond 2 years)",
+        fitted_to="depression recovery at 3, 6, 12 and 24 months (Spijker et al. 2002); " + CALIBRATE_COMMAND,
+        doc="Spread between people of how fast their episodes remit: the chronic tail.",
+    )
     onset_from_opioid_dependence: float = param(
         1.5,
         lo=0.0,
@@ -118,8 +143,8 @@ class MoodParams(ParamGroup):
         hi=2.0,
         unit="log hazard per SD",
         basis="calibrated",
-        source="seed 000 (shared, mostly non-genetic vulnerability)"
-        "; fitted by painsim calibrate to calibration/targets.yaml",
+        source="seed 000 (shared, mostly non-genetic vulnerability)",
+        fitted_to=CALIBRATE_COMMAND,
         doc="Trait liability per SD of vulnerability.",
     )
     female: float = param(
@@ -223,6 +248,44 @@ class MoodParams(ParamGroup):
     )
 
 
+EDGES = (
+    edge("pain", "in_episode", "mood.onset_from_pain", min_effect=0.001,
+         mechanism="pain, stress and lost roles bring on depression", cites="seed 001, seed 003, seed 000"),
+    edge("sleep_recent", "in_episode", "mood.onset_from_poor_sleep", min_effect=0.001,
+         mechanism="insomnia predicts depressive episodes", cites="seed 002"),
+    edge("hpa_load", "in_episode", "mood.onset_from_hpa", min_effect=0.001,
+         mechanism="hypercortisolism depletes serotonin and noradrenaline", cites="seed 003"),
+    edge("inflammation", "in_episode", "mood.onset_from_inflammation", min_effect=0.001,
+         mechanism="microglia restrict dopamine: anhedonia", cites="seed 000"),
+    edge("withdrawal", "in_episode", "mood.onset_from_withdrawal", min_effect=0.001,
+         mechanism="withdrawal strips the social buffer", cites="seed 002"),
+    edge("invalidation", "in_episode", "mood.onset_from_invalidation", min_effect=0.001,
+         mechanism="not being believed drives depression", cites="seed 002"),
+    edge("opioid_dependence", "in_episode", "mood.onset_from_opioid_dependence", min_effect=0.001, context="opioids",
+         mechanism="opioid dependence brings depression", cites="seed 000"),
+    edge("depression_scar", "in_episode", "mood.onset_from_scar", min_effect=0.001,
+         mechanism="recurrence depends on past episodes", cites="Hardeveld et al. 2010; seed 003"),
+    edge("mood_liability", "in_episode", "mood.remission_slowing", min_effect=0.001,
+         mechanism="what brings episodes on also prolongs them", cites="assumption"),
+    edge("vulnerability", "in_episode", "mood.vulnerability_per_sd", measure="slope", min_effect=0.001,
+         mechanism="shared, mostly non-genetic vulnerability", cites="seed 000"),
+    edge("female", "in_episode", "mood.female", measure="slope", min_effect=0.001,
+         mechanism="depression commoner in women", cites="Hasin et al. 2018"),
+    edge("age", "in_episode", "mood.age_per_decade", sign=-1, measure="slope", min_effect=0.001,
+         mechanism="depression falls with age", cites="Hasin et al. 2018"),
+    edge("ses", "in_episode", "mood.low_ses_per_sd", sign=-1, measure="slope", min_effect=0.001,
+         mechanism="depression commoner at low income", cites="Hasin et al. 2018; seed 001"),
+    edge("job_strain", "in_episode", "mood.job_strain", measure="slope", min_effect=0.001,
+         mechanism="job strain", cites="seed 001"),
+    edge("in_episode", "mood", "mood.episode_severity", min_effect=0.001,
+         mechanism="an episode raises daily symptoms", cites="assumption"),
+    edge("pain", "mood", "mood.symptoms_from_pain", min_effect=0.001,
+         mechanism="perceived pain lowers mood day to day", cites="seed 000"),
+    edge("sleep", "mood", "mood.symptoms_from_poor_sleep", min_effect=0.001,
+         mechanism="sleep loss impairs emotional regulation", cites="seed 002"),
+)
+
+
 def mood_liability(p: MoodParams, traits) -> np.ndarray:
     """Trait part of a person's log hazard of an episode (computed at synthesis)."""
     liability = (
@@ -233,6 +296,13 @@ def mood_liability(p: MoodParams, traits) -> np.ndarray:
         + p.job_strain * traits.job_strain
     )
     return liability.astype(np.float32)
+
+
+def log_remission_frailty(p: MoodParams, person_noise: np.ndarray) -> np.ndarray:
+    """Log of each person's multiplier of the remission hazard, log-normal with mean 1 (computed at
+    synthesis)."""
+    sigma = p.remission_heterogeneity
+    return (sigma * person_noise - sigma**2 / 2).astype(np.float32)
 
 
 def mood_setpoint(p: MoodParams, person_noise: np.ndarray) -> np.ndarray:
@@ -248,6 +318,7 @@ def episode_drive(state, p: MoodParams, mods=None) -> np.ndarray:
     drive += p.onset_from_withdrawal * state.withdrawal
     drive += p.onset_from_invalidation * state.invalidation
     drive += p.onset_from_opioid_dependence * state.opioid_dependence
+    drive += p.onset_from_scar * state.depression_scar
     drive += state.mood_liability
     if mods is not None and mods.mood_drive is not None:
         drive += mods.mood_drive
@@ -268,6 +339,7 @@ def update_mood(state, p: MoodParams, noise: np.ndarray, uniform: np.ndarray, mo
     log_remission = np.log(daily_rate(p.remission_rate_per_year))
     log_hazard = np.where(state.in_episode, np.float32(-p.remission_slowing) * drive, drive)
     log_hazard += np.where(state.in_episode, np.float32(log_remission), np.float32(log_onset))
+    log_hazard += np.where(state.in_episode, state.log_remission_frailty, np.float32(0.0))
     # Switch when the day's uniform draw falls below P(event within the day).
     hazard = np.exp(log_hazard, out=log_hazard)
     switch = uniform < probability_within_day(hazard, out=hazard)

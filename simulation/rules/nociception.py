@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.declare import ParamGroup, param
+from simulation.declare import CALIBRATE_COMMAND, ParamGroup, param
+from simulation.edges import edge
 
 
 class NociceptionParams(ParamGroup):
@@ -18,8 +19,8 @@ class NociceptionParams(ParamGroup):
         hi=2.0,
         unit="ln NRS points",
         basis="calibrated",
-        source="calibrated to chronic pain 20.4% (Dahlhamer et al. 2018, MMWR)"
-        "; fitted by painsim calibrate to calibration/targets.yaml",
+        source="calibrated to chronic pain 20.4% (Dahlhamer et al. 2018, MMWR)",
+        fitted_to=CALIBRATE_COMMAND,
         doc="Population median of the nociception set point, log scale.",
     )
     between_person_sd: float = param(
@@ -28,7 +29,8 @@ class NociceptionParams(ParamGroup):
         hi=2.0,
         unit="ln NRS points",
         basis="calibrated",
-        source="assumption; fitted by painsim calibrate to calibration/targets.yaml",
+        source="assumption",
+        fitted_to=CALIBRATE_COMMAND,
         doc="Spread of set points between people not explained by the named risk factors.",
     )
     within_person_sd: float = param(
@@ -37,7 +39,8 @@ class NociceptionParams(ParamGroup):
         hi=2.0,
         unit="ln NRS points",
         basis="calibrated",
-        source="assumption; fitted by painsim calibrate to calibration/targets.yaml",
+        source="assumption",
+        fitted_to=CALIBRATE_COMMAND,
         doc="Stationary spread of a person's nociception around their set point (flares, recovery).",
     )
     timescale_days: float = param(
@@ -46,8 +49,8 @@ class NociceptionParams(ParamGroup):
         hi=3650.0,
         unit="days",
         basis="calibrated",
-        source="assumption; chronic low back pain episodes last months to years"
-        "; fitted by painsim calibrate to calibration/targets.yaml",
+        source="assumption; chronic low back pain episodes last months to years",
+        fitted_to=CALIBRATE_COMMAND,
         doc="How long a flare or a recovery of tissue nociception typically persists.",
     )
     age_per_decade: float = param(
@@ -119,10 +122,31 @@ class NociceptionParams(ParamGroup):
         hi=1.0,
         unit="ln NRS points per SD",
         basis="calibrated",
-        source="seed 000 (shared, mostly non-genetic vulnerability from twin data)"
-        "; fitted by painsim calibrate to calibration/targets.yaml",
+        source="seed 000 (shared, mostly non-genetic vulnerability from twin data)",
+        fitted_to=CALIBRATE_COMMAND,
         doc="Set point shift per SD of the shared vulnerability.",
     )
+
+
+# Shared risk factors set each person's tissue nociception (differences between people: slopes).
+EDGES = (
+    edge("age", "log_nociception", "nociception.age_per_decade", measure="slope", min_effect=0.001,
+         mechanism="back problems accumulate with age", cites="Dahlhamer et al. 2018"),
+    edge("female", "log_nociception", "nociception.female", measure="slope", min_effect=0.001,
+         mechanism="more chronic pain in women", cites="Dahlhamer et al. 2018"),
+    edge("obese", "log_nociception", "nociception.obesity", measure="slope", min_effect=0.001,
+         mechanism="load on the spine", cites="seed 004"),
+    edge("smoker", "log_nociception", "nociception.smoking", measure="slope", min_effect=0.001,
+         mechanism="shared risk factor", cites="seed 004, seed 001"),
+    edge("exercises", "log_nociception", "nociception.inactivity", sign=-1, measure="slope", min_effect=0.001,
+         mechanism="activity protects the back", cites="seed 004"),
+    edge("job_strain", "log_nociception", "nociception.job_strain", measure="slope", min_effect=0.001,
+         mechanism="physically demanding, high-strain jobs", cites="seed 001, seed 004"),
+    edge("ses", "log_nociception", "nociception.low_ses_per_sd", sign=-1, measure="slope", min_effect=0.001,
+         mechanism="more pain at low income", cites="Dahlhamer et al. 2018; seed 001"),
+    edge("vulnerability", "log_nociception", "nociception.vulnerability_per_sd", measure="slope", min_effect=0.001,
+         mechanism="shared, mostly non-genetic vulnerability", cites="seed 000"),
+)
 
 
 def nociception_setpoint(p: NociceptionParams, traits, person_noise: np.ndarray) -> np.ndarray:

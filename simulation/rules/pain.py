@@ -1,6 +1,6 @@
 """Today's pain: tissue nociception, amplified by the brain's state, plus a muscle-tone part.
 
-    raw = nociception * amplification + muscle_tone_from_mood * mood
+    raw = (tissue nociception + central pain input) * amplification + muscle_tone_from_mood * mood
     target = 10 * tanh(raw / 10)        (near-linear below 5, saturating toward the top of the scale)
     amplification = 1 + from_sensitisation * sensitisation + from_mood * mood
                       + from_poor_sleep * last night's poor sleep + from_inflammation * inflammation
@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.declare import ParamGroup, param
+from simulation.declare import CALIBRATE_COMMAND, ParamGroup, param
+from simulation.edges import edge
 
 
 class PainParams(ParamGroup):
@@ -41,8 +42,8 @@ class PainParams(ParamGroup):
         hi=2.0,
         unit="amplification per unit poor sleep",
         basis="calibrated",
-        source="seed 004 (a poor night is followed by a more painful day); seed 002"
-        "; fitted by painsim calibrate to calibration/targets.yaml",
+        source="seed 004 (a poor night is followed by a more painful day); seed 002",
+        fitted_to=CALIBRATE_COMMAND,
         doc="Edge poor sleep -> next-day pain: amplification per unit of last night's poor sleep.",
     )
     from_mood: float = param(
@@ -51,8 +52,8 @@ class PainParams(ParamGroup):
         hi=2.0,
         unit="amplification per unit mood severity",
         basis="calibrated",
-        source="seed 002 (depression lowers pain thresholds); seed 000, seed 003"
-        "; fitted by painsim calibrate to calibration/targets.yaml",
+        source="seed 002 (depression lowers pain thresholds); seed 000, seed 003",
+        fitted_to=CALIBRATE_COMMAND,
         doc="Edge low mood -> pain: amplification per unit of depressive-symptom severity.",
     )
     from_sensitisation: float = param(
@@ -97,10 +98,28 @@ class PainParams(ParamGroup):
         hi=4.0,
         unit="NRS points per unit mood severity",
         basis="calibrated",
-        source="seed 003 (sympathetic tone -> trigger points); seed 000 (pain as a symptom of depression)"
-        "; fitted by painsim calibrate to calibration/targets.yaml",
+        source="seed 003 (sympathetic tone -> trigger points); seed 000 (pain as a symptom of depression)",
+        fitted_to=CALIBRATE_COMMAND,
         doc="Edge low mood -> muscle tone -> pain, added to pain whatever the tissue nociception.",
     )
+
+
+EDGES = (
+    edge("sleep", "pain", "pain.from_poor_sleep", min_effect=0.001,
+         mechanism="a poor night amplifies next-day pain", cites="seed 004, seed 002"),
+    edge("mood", "pain", "pain.from_mood", min_effect=0.001,
+         mechanism="depression lowers pain thresholds", cites="seed 002, seed 000, seed 003"),
+    edge("mood", "pain", "pain.muscle_tone_from_mood", min_effect=0.001,
+         mechanism="sympathetic tone, trigger points", cites="seed 003, seed 000"),
+    edge("sensitisation", "pain", "pain.from_sensitisation", min_effect=0.001,
+         mechanism="weakened descending inhibition", cites="seed 003"),
+    edge("inflammation", "pain", "pain.from_inflammation", min_effect=0.001,
+         mechanism="inflammation heightens pain sensitivity", cites="seed 002"),
+    edge("catastrophising", "pain", "pain.from_catastrophising", min_effect=0.001,
+         mechanism="catastrophic thinking amplifies pain", cites="seed 002, seed 003"),
+    edge("withdrawal", "pain", "pain.from_deconditioning", min_effect=0.001,
+         mechanism="deconditioning, fewer endorphins", cites="seed 002, seed 000"),
+)
 
 
 def pain_amplification(state, p: PainParams) -> np.ndarray:
@@ -115,13 +134,16 @@ def pain_amplification(state, p: PainParams) -> np.ndarray:
     return amp
 
 
-def update_pain(state, p: PainParams, noise: np.ndarray, mods=None) -> None:
-    """Today's pain from today's nociception and yesterday's mood, last night's sleep.
+def update_pain(state, p: PainParams, noise: np.ndarray, mods=None, central=None) -> None:
+    """Today's pain from today's nociception (tissue, plus `central`: the input of a central pain
+    episode, `simulation.rules.central`) and yesterday's mood, last night's sleep.
 
     Treatments act through `mods` (see `simulation.interventions.effects`): a scale on tissue
     nociception and a relief fraction on the pain target.
     """
     target = np.exp(state.log_nociception)
+    if central is not None:
+        target += central
     if mods is not None and mods.nociception_scale is not None:
         target *= mods.nociception_scale
     target *= pain_amplification(state, p)

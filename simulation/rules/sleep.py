@@ -4,14 +4,16 @@
                  + nightly noise, kept in 0-1
 
 `sleep_recent`, an exponential average over about a fortnight, is what the Insomnia Severity Index
-(two-week recall) reads: ISI = 28 * sleep_recent.
+(two-week recall) reads: ISI = 28 * sleep_recent, shifted by how the person rates the distress and
+daytime impact of their sleep (`isi_offset`, ISI items 4-7), kept in 0-28.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from simulation.declare import ParamGroup, param
+from simulation.declare import CALIBRATE_COMMAND, ParamGroup, param
+from simulation.edges import edge
 
 
 class SleepParams(ParamGroup):
@@ -21,8 +23,8 @@ class SleepParams(ParamGroup):
         hi=0.8,
         unit="0-1 poor sleep",
         basis="calibrated",
-        source="calibrated to insomnia disorder 6-10% (Ohayon 2002, Sleep Med Rev)"
-        "; fitted by painsim calibrate to calibration/targets.yaml",
+        source="calibrated to insomnia disorder 6-10% (Ohayon 2002, Sleep Med Rev)",
+        fitted_to=CALIBRATE_COMMAND,
         doc="Population mean of a person's usual poor-sleep level.",
     )
     setpoint_sd: float = param(
@@ -97,6 +99,16 @@ class SleepParams(ParamGroup):
         source="seed 003 (hypercortisolism, disturbed cortisol rhythm); size assumed",
         doc="Edge stress load -> poor sleep.",
     )
+    isi_report_sd: float = param(
+        3.0,
+        lo=0.0,
+        hi=8.0,
+        unit="ISI points",
+        basis="assumption",
+        source="Morin et al. 2011 (ISI items 4-7 rate satisfaction, interference, noticeability and "
+        "distress, which differ between people with the same sleep; ISI SD about 4-5 in insomnia samples)",
+        doc="Spread between people of how they rate a given amount of poor sleep on the ISI.",
+    )
     recall_days: float = param(
         14.0,
         lo=1.0,
@@ -106,6 +118,22 @@ class SleepParams(ParamGroup):
         source="Morin et al. 2011, Sleep (ISI asks about the last two weeks)",
         doc="Averaging span of sleep_recent, the fortnight the ISI recalls.",
     )
+
+
+EDGES = (
+    edge("pain", "sleep", "sleep.from_pain", min_effect=0.001,
+         mechanism="pain fragments that night's sleep", cites="seed 004, seed 000, seed 002"),
+    edge("mood", "sleep", "sleep.from_mood", min_effect=0.001,
+         mechanism="depression degrades sleep", cites="seed 002"),
+    edge("hpa_load", "sleep", "sleep.from_hpa", min_effect=0.001,
+         mechanism="a disturbed cortisol rhythm", cites="seed 003"),
+    edge("female", "sleep", "sleep.female", measure="slope", min_effect=0.001,
+         mechanism="insomnia commoner in women", cites="Ohayon 2002"),
+    edge("age", "sleep", "sleep.age_per_decade", measure="slope", min_effect=0.001,
+         mechanism="insomnia symptoms rise with age", cites="Ohayon 2002"),
+    edge("vulnerability", "sleep", "sleep.vulnerability_per_sd", measure="slope", min_effect=0.001,
+         mechanism="shared vulnerability", cites="seed 000"),
+)
 
 
 def sleep_setpoint(p: SleepParams, traits, person_noise: np.ndarray) -> np.ndarray:
