@@ -51,6 +51,7 @@ def fit(
     seed: int = 0,
     start: dict[str, float] | None = None,
     progress: Callable[[int, float], None] | None = None,
+    sampler: str = "cmaes",
 ):
     """Minimise `objective` over the box `space` with Optuna; resumable through `storage`.
 
@@ -61,15 +62,22 @@ def fit(
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     storage_url = f"sqlite:///{Path(storage).resolve()}"
+    if sampler == "cmaes":
+        # CMA-ES converges on many correlated parameters where TPE wanders; it starts from the
+        # current defaults, with steps of a sixth of each range (optuna scales every range to 0-1).
+        x0 = {k: float(np.clip(start[k], *space[k])) for k in space} if start else None
+        chosen = optuna.samplers.CmaEsSampler(x0=x0, sigma0=1 / 6, seed=seed)
+    else:
+        chosen = optuna.samplers.TPESampler(seed=seed)
     study = optuna.create_study(
         study_name=study_name,
         storage=storage_url,
         load_if_exists=True,
         direction="minimize",
-        sampler=optuna.samplers.TPESampler(seed=seed),
+        sampler=chosen,
     )
     finished = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
-    if not finished and start:
+    if not finished and start and sampler != "cmaes":
         study.enqueue_trial({k: float(np.clip(v, *space[k])) for k, v in start.items() if k in space})
 
     def wrapped(trial) -> float:

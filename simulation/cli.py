@@ -390,14 +390,17 @@ def validate(
         table, per_replicate, wall = run_validation(resolved, loaded, jobs=n_jobs,
                                                     progress=lambda: progress.advance(task))  # fmt: skip
     folder = write_validation(table, per_replicate, resolved, loaded, wall, out_dir, charts=charts)
-    view = Table(title=f"Validation of {resolved.name}: {int(table['within_band'].sum())} of {len(table)} within band")
-    for col in ("target", "published", "band", "simulated (95% interval)", "within"):
+    from simulation.validation import counts_sentence
+
+    view = Table(title=f"Validation of {resolved.name}", caption=counts_sentence(table))
+    for col in ("target", "role", "published", "band", "simulated (95% interval)", "verdict", "NaN"):
         view.add_column(col)
     for r in table.itertuples():
         interval = _interval_text(r.simulated_low, r.simulated_high)
-        view.add_row(r.name, f"{r.published:g}", f"{r.band_low:g} to {r.band_high:g}", f"{r.simulated:.3g}{interval}",
-                     "yes" if r.within_band else "NO")  # fmt: skip
+        view.add_row(r.name, r.role, f"{r.published:g}", f"{r.band_low:g} to {r.band_high:g}",
+                     f"{r.simulated:.3g}{interval}", r.verdict, str(r.nan_replicates))  # fmt: skip
     wide.print(view)
+    err.print(counts_sentence(table), highlight=False)
     err.print(f"painsim: wrote {folder}", highlight=False)
     print(folder)
 

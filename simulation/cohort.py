@@ -1,15 +1,25 @@
-"""A virtual cohort study: survey a sample, follow it, survey again, analyse as the paper did.
+"""A virtual cohort study: survey a sample in waves, as surveys do, and analyse as the papers did.
 
-Seed 001's MIDUS analysis sampled adults, measured back pain and major depression at time 1 and
-again 9 years later, and estimated the association of each condition at time 1 with the other at
-time 2 by logistic regression adjusted for age and sex. `run_cohort` does the same on any scenario,
-and also follows who *develops* chronic pain (among those free of it at time 1) within
-`incidence_years`, for the risk ratios of seed 003 (depression) and seed 004 (poor sleep).
+Statuses are read at each wave (a survey asks about the last 3 months or 12 months on the day it
+is run); course statistics that need dates (recovery from a depressive episode, recurrence after
+remission) read the clinical episodes of `simulation.status.EpisodeTracker`, never the day-level
+flags, so a reading that flickers at a threshold does not count as onset and remission.
+
+- seed 001 (MIDUS): odds ratios of depression at the 9-year wave given back pain at the first, and
+  the prevalence ratio of back pain given depression, adjusted for the covariates the paper used
+  that the model has (age, sex, SES, exercise, smoking, obesity);
+- seed 003 / seed 004: among people free of chronic pain at baseline, the risk ratio of chronic
+  pain at the `incidence_years` wave given depression (12-month MDE) or poor sleep (ISI >= 15);
+- Elliott et al. 2002: 1-year incidence and 4-year persistence of chronic pain;
+- Spijker et al. 2002: recovery of new depressive episodes by 3, 6, 12 and 24 months;
+- Hardeveld et al. 2013: recurrence within 5 years of remission;
+- insomnia persistence and incidence at 1 year; Baglioni et al. 2011: depression at the 3-year
+  wave given insomnia among the non-depressed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -20,29 +30,54 @@ from simulation.rng import stream
 from simulation.scenario import Scenario
 from simulation.units import years_to_days
 
-STATUSES = ("chronic_pain", "midus_back_pain", "depression", "insomnia", "clinical_insomnia")
+STATUSES = ("chronic_pain", "midus_back_pain", "depression", "insomnia", "clinical_insomnia", "in_care")
+COVARIATES = ("age", "female", "ses", "exercises", "smoker", "obese")
+RECOVERY_MONTHS = (3, 6, 12, 24)
+DAYS_PER_MONTH = 30.4375
 
 
 def survey(model, people: np.ndarray) -> pd.DataFrame:
-    """One wave: age, sex and clinical statuses of `people` today."""
+    """One wave: covariates and clinical statuses of `people` today."""
     flags = statuses(model, people)
-    wave = pd.DataFrame({"person": people, "age": model.state.age[people], "female": model.state.female[people]})
+    wave = pd.DataFrame({"person": people})
+    for name in COVARIATES:
+        wave[name] = model.state.column(name)[people]
     for name in STATUSES:
         wave[name] = flags[name]
     return wave
 
 
-def odds_ratio(
-    outcome: np.ndarray, exposure: np.ndarray, age: np.ndarray, female: np.ndarray
-) -> tuple[float, float, float]:
-    """Odds ratio of `outcome` for `exposure`, adjusted for age and sex (logistic regression), with
-    its 95% confidence interval. NaN when the model cannot be fitted (no events, separation)."""
+def _design(covariates: pd.DataFrame | None, exposure: np.ndarray) -> np.ndarray:
+    columns = [np.ones(exposure.size), exposure.astype(float)]
+    if covariates is not None:
+        for name in covariates.columns:
+            values = covariates[name].to_numpy(float)
+            columns.append((values - 45.0) / 10.0 if name == "age" else values)
+    return np.column_stack(columns)
+
+
+def odds_ratio(outcome: np.ndarray, exposure: np.ndarray, covariates: pd.DataFrame | None = None):
+    """Odds ratio of `outcome` for `exposure` adjusted for `covariates` (logistic regression), with its
+    95% confidence interval; NaN when the model cannot be fitted (no events, separation)."""
     import statsmodels.api as sm
 
-    design = np.column_stack([np.ones(outcome.size), exposure.astype(float), (age - 45.0) / 10.0, female.astype(float)])
     try:
-        fit = sm.Logit(outcome.astype(float), design).fit(disp=0)
+        fit = sm.Logit(outcome.astype(float), _design(covariates, exposure)).fit(disp=0)
     except Exception:  # noqa: BLE001 - statsmodels raises several kinds on degenerate data
+        return float("nan"), float("nan"), float("nan")
+    beta, se = fit.params[1], fit.bse[1]
+    return float(np.exp(beta)), float(np.exp(beta - 1.96 * se)), float(np.exp(beta + 1.96 * se))
+
+
+def prevalence_ratio(outcome: np.ndarray, exposure: np.ndarray, covariates: pd.DataFrame | None = None):
+    """Adjusted prevalence ratio: Poisson regression with robust errors (Zou 2004's modified Poisson)."""
+    import statsmodels.api as sm
+
+    try:
+        fit = sm.GLM(outcome.astype(float), _design(covariates, exposure), family=sm.families.Poisson()).fit(
+            cov_type="HC0"
+        )
+    except Exception:  # noqa: BLE001
         return float("nan"), float("nan"), float("nan")
     beta, se = fit.params[1], fit.bse[1]
     return float(np.exp(beta)), float(np.exp(beta - 1.96 * se)), float(np.exp(beta + 1.96 * se))
@@ -56,39 +91,88 @@ def risk_ratio(event: np.ndarray, exposed: np.ndarray) -> float:
     return float(event[exposed].mean() / unexposed_risk) if unexposed_risk > 0 else float("nan")
 
 
+def _share(flags: np.ndarray, among: np.ndarray) -> float:
+    return float(flags[among].mean()) if among.any() else float("nan")
+
+
+@dataclass
+class EpisodeLog:
+    """Depressive episodes of the sampled people that start during follow-up (an incident cohort)."""
+
+    onset: list[np.ndarray] = field(default_factory=list)  # day of onset
+    person: list[np.ndarray] = field(default_factory=list)  # index into the sample
+    recovered: list[np.ndarray] = field(default_factory=list)  # day recovery began (-1 while ongoing)
+
+
 @dataclass
 class CohortResult:
-    time1: pd.DataFrame
-    time2: pd.DataFrame
-    onset_day: np.ndarray  # per sampled person: first day with chronic pain during follow-up (-1: none)
+    waves: dict[float, pd.DataFrame]  # years after baseline -> survey
     follow_up_years: float
     incidence_years: float
+    episode_onset: np.ndarray  # per new depressive episode: onset day
+    episode_recovered: np.ndarray  # per new depressive episode: day recovery began, or -1
+    remission_day: np.ndarray  # per sampled person: first remission during follow-up (-1: none)
+    recurrence_day: np.ndarray  # per sampled person: first new episode after that remission (-1: none)
+    last_day: int
+
+    @property
+    def time1(self) -> pd.DataFrame:
+        return self.waves[0.0]
+
+    @property
+    def time2(self) -> pd.DataFrame:
+        return self.waves[self.follow_up_years]
 
     def statistics(self) -> dict[str, float]:
-        """Cross-sectional (time 1) and longitudinal statistics, named as the targets name them."""
+        """Cross-sectional and longitudinal statistics, named as the targets name them."""
         t1, t2 = self.time1, self.time2
         out: dict[str, float] = {}
         for name in STATUSES:
             out[f"prevalence_{name}_t1"] = float(t1[name].mean())
         bp, dep = t1["midus_back_pain"].to_numpy(), t1["depression"].to_numpy()
-        out["depression_given_back_pain_t1"] = float(dep[bp].mean()) if bp.any() else float("nan")
-        out["depression_given_no_back_pain_t1"] = float(dep[~bp].mean()) if (~bp).any() else float("nan")
-        age, female = t1["age"].to_numpy(), t1["female"].to_numpy()
-        for name, outcome, exposure in (
-            ("or_depression_t2_given_back_pain_t1", t2["depression"], t1["midus_back_pain"]),
-            ("or_back_pain_t2_given_depression_t1", t2["midus_back_pain"], t1["depression"]),
-        ):
-            ratio, low, high = odds_ratio(outcome.to_numpy(), exposure.to_numpy(), age, female)
-            out[name], out[name + "_low"], out[name + "_high"] = ratio, low, high
-        free = ~t1["chronic_pain"].to_numpy()
-        onset = self.onset_day[free]
-        developed = (onset >= 1) & (onset <= years_to_days(self.incidence_years))
-        out["incidence_chronic_pain"] = float(developed.mean()) if free.any() else float("nan")
-        first_year = (onset >= 1) & (onset <= years_to_days(1.0))
-        out["incidence_chronic_pain_1y"] = float(first_year.mean()) if free.any() else float("nan")
-        out["rr_new_chronic_pain_given_depression"] = risk_ratio(developed, t1["depression"].to_numpy()[free])
-        out["rr_new_chronic_pain_given_poor_sleep"] = risk_ratio(developed, t1["insomnia"].to_numpy()[free])
+        out["depression_given_back_pain_t1"] = _share(dep, bp)
+        out["depression_given_no_back_pain_t1"] = _share(dep, ~bp)
+        covariates = t1[list(COVARIATES)]
+        ratio, low, high = odds_ratio(t2["depression"].to_numpy(), bp, covariates)
+        out["or_depression_t2_given_back_pain_t1"] = ratio
+        out["or_depression_t2_given_back_pain_t1_low"], out["or_depression_t2_given_back_pain_t1_high"] = low, high
+        ratio, low, high = odds_ratio(t2["midus_back_pain"].to_numpy(), dep, covariates)
+        out["or_back_pain_t2_given_depression_t1"] = ratio
+        ratio, low, high = prevalence_ratio(t2["midus_back_pain"].to_numpy(), dep, covariates[["age", "female"]])
+        out["pr_back_pain_t2_given_depression_t1"] = ratio
+
+        cp = t1["chronic_pain"].to_numpy()
+        at_incidence = self.waves[self.incidence_years]["chronic_pain"].to_numpy()
+        free = ~cp
+        out["incidence_chronic_pain"] = _share(at_incidence, free)
+        out["incidence_chronic_pain_1y"] = _share(self.waves[1.0]["chronic_pain"].to_numpy(), free)
+        out["persistence_chronic_pain_4y"] = _share(self.waves[4.0]["chronic_pain"].to_numpy(), cp)
+        out["rr_new_chronic_pain_given_depression"] = risk_ratio(at_incidence[free], dep[free])
+        out["rr_new_chronic_pain_given_poor_sleep"] = risk_ratio(at_incidence[free], t1["clinical_insomnia"].to_numpy()[free])
+
+        ins = t1["insomnia"].to_numpy()
+        ins1 = self.waves[1.0]["insomnia"].to_numpy()
+        out["persistence_insomnia_1y"] = _share(ins1, ins)
+        out["incidence_insomnia_1y"] = _share(ins1, ~ins)
+        dep3 = self.waves[3.0]["depression"].to_numpy()
+        ratio, _, _ = odds_ratio(dep3[~dep], ins[~dep], covariates.loc[~dep, ["age", "female"]])
+        out["or_depression_given_insomnia"] = ratio
+
+        # Recovery of new episodes (Spijker 2002): those with at least 24 months of follow-up.
+        onset, recovered = self.episode_onset, self.episode_recovered
+        observable = onset <= self.last_day - years_to_days(2.0)
+        for months in RECOVERY_MONTHS:
+            by = onset + int(round(months * DAYS_PER_MONTH))
+            done = (recovered >= 0) & (recovered <= by)
+            out[f"depression_recovered_{months}m"] = _share(done, observable)
+        # Recurrence within 5 years of a remission during follow-up (Hardeveld 2013).
+        remitted = (self.remission_day >= 0) & (self.remission_day <= self.last_day - years_to_days(5.0))
+        recurred = (self.recurrence_day >= 0) & (self.recurrence_day - self.remission_day <= years_to_days(5.0))
+        out["depression_recurrence_5y"] = _share(recurred, remitted)
         return out
+
+
+WAVE_YEARS = (1.0, 3.0, 4.0)
 
 
 def run_cohort(
@@ -99,7 +183,7 @@ def run_cohort(
     replicate: int = 0,
     model: PainCycleModel | None = None,
 ) -> CohortResult:
-    """Survey a sample of `scenario`'s population, follow it `follow_up_years`, survey it again.
+    """Survey a sample of `scenario`'s population now and in waves until `follow_up_years`.
 
     Examples:
         >>> from simulation import Scenario
@@ -111,11 +195,49 @@ def run_cohort(
     n = model.state.size
     size = n if sample_size is None else min(int(sample_size), n)
     people = np.sort(stream(model.seed, model.replicate, "cohort").choice(n, size=size, replace=False))
-    time1 = survey(model, people)
-    onset = np.full(size, -1, np.int32)
-    watch_days = max(years_to_days(incidence_years), years_to_days(1.0))
-    for day in range(1, years_to_days(follow_up_years) + 1):
+    waves = {0.0: survey(model, people)}
+    wave_days = {years_to_days(y): y for y in (*WAVE_YEARS, incidence_years, follow_up_years) if y <= follow_up_years}
+    tracker = model.status.mde_episode
+    start = model.day
+    was_active = tracker.active[people].copy()
+    open_episode = np.full(size, -1, np.int64)  # index into the episode log of each person's open new episode
+    onsets: list[int] = []
+    recoveries: list[int] = []
+    remission = np.full(size, -1, np.int32)
+    recurrence = np.full(size, -1, np.int32)
+    last = years_to_days(follow_up_years)
+    for day in range(1, last + 1):
         model.step()
-        if day <= watch_days:
-            onset[(onset < 0) & model.status.chronic_pain(people)] = day
-    return CohortResult(time1, survey(model, people), onset, follow_up_years, incidence_years)
+        active = tracker.active[people]
+        started = active & ~was_active
+        ended = was_active & ~active
+        if ended.any():
+            who = np.flatnonzero(ended)
+            began = tracker.remission_day[people[who]] - start - tracker.remission_days
+            for i, b in zip(who, began, strict=True):
+                if open_episode[i] >= 0:
+                    recoveries[open_episode[i]] = int(b)
+                    open_episode[i] = -1
+            first = who[remission[who] < 0]
+            remission[first] = day
+        if started.any():
+            who = np.flatnonzero(started)
+            for i in who:
+                open_episode[i] = len(onsets)
+                onsets.append(tracker.onset_day[people[i]] - start)
+                recoveries.append(-1)
+            again = who[(remission[who] >= 0) & (recurrence[who] < 0)]
+            recurrence[again] = day
+        was_active = active
+        if day in wave_days:
+            waves[wave_days[day]] = survey(model, people)
+    return CohortResult(
+        waves,
+        follow_up_years,
+        incidence_years,
+        np.asarray(onsets, np.int64),
+        np.asarray(recoveries, np.int64),
+        remission,
+        recurrence,
+        last,
+    )

@@ -36,12 +36,21 @@ class Target(BaseModel):
     band: tuple[float, float]
     source: str = Field(min_length=1)
     measure: Measure
-    fit: bool = False
+    role: Literal["fit", "hold_out"] = Field(
+        description="`fit`: used to set parameters (a check of the fit, not evidence); `hold_out`: nothing is "
+        "fitted to it."
+    )
+
+    @property
+    def fit(self) -> bool:
+        return self.role == "fit"
 
     @model_validator(mode="after")
     def _check(self) -> Target:
         from simulation.outcomes import METRICS
 
+        if not all(np.isfinite(self.band)) or not np.isfinite(self.value):
+            raise ValueError("value and band must be finite numbers")
         if self.band[0] > self.band[1]:
             raise ValueError(f"band must be [low, high], got {list(self.band)}")
         if self.measure.kind == "metric" and self.measure.name not in METRICS:
@@ -58,10 +67,20 @@ class Target(BaseModel):
 COHORT_STATISTICS = (
     "or_depression_t2_given_back_pain_t1",
     "or_back_pain_t2_given_depression_t1",
+    "pr_back_pain_t2_given_depression_t1",
     "rr_new_chronic_pain_given_depression",
     "rr_new_chronic_pain_given_poor_sleep",
     "incidence_chronic_pain",
     "incidence_chronic_pain_1y",
+    "persistence_chronic_pain_4y",
+    "persistence_insomnia_1y",
+    "incidence_insomnia_1y",
+    "or_depression_given_insomnia",
+    "depression_recovered_3m",
+    "depression_recovered_6m",
+    "depression_recovered_12m",
+    "depression_recovered_24m",
+    "depression_recurrence_5y",
 )
 
 
@@ -147,49 +166,78 @@ def measure(scenario: Scenario, targets: Targets, jobs: int = 1, cohort: bool = 
 
 
 def validation_table(targets: Targets, per_replicate: pd.DataFrame) -> pd.DataFrame:
-    from simulation.compare import _interval
+    """One row per target: published value and band, simulated mean and 95% interval (on the
+    quantity's scale), the interval verdict, the role, and how many replicates came out NaN."""
+    from simulation.verdicts import interval, scale_of, verdict
 
     rows = []
     for t in targets.targets:
         if t.name not in per_replicate:
             continue
         values = per_replicate[t.name].to_numpy(float)
-        values = values[np.isfinite(values)]
-        mean, low, high = _interval(values) if values.size else (np.nan, np.nan, np.nan)
+        mean, low, high = interval(values, scale_of(t.measure.name, t.band))
         rows.append({
-            "name": t.name, "published": t.value, "band_low": t.band[0], "band_high": t.band[1],
+            "name": t.name, "role": t.role, "published": t.value, "band_low": t.band[0], "band_high": t.band[1],
             "simulated": mean, "simulated_low": low, "simulated_high": high,
-            "within_band": bool(t.band[0] <= mean <= t.band[1]) if np.isfinite(mean) else False,
-            "measure": f"{t.measure.kind}:{t.measure.name}", "fitted": t.fit, "source": t.source,
+            "verdict": verdict(low, high, t.band), "within_band": verdict(low, high, t.band) == "in band",
+            "nan_replicates": int((~np.isfinite(values)).sum()), "replicates": int(values.size),
+            "measure": f"{t.measure.kind}:{t.measure.name}", "source": t.source,
         })  # fmt: skip
     return pd.DataFrame(rows)
 
 
+def counts(table: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Per role (fit, hold_out): how many targets got each verdict, and in all."""
+    out = {}
+    for role in ("fit", "hold_out"):
+        part = table[table["role"] == role]
+        out[role] = {v: int((part["verdict"] == v).sum()) for v in ("in band", "touches", "outside", "no interval")}
+        out[role]["total"] = int(len(part))
+    return out
+
+
+def counts_sentence(table: pd.DataFrame) -> str:
+    c = counts(table)
+    f, h = c["fit"], c["hold_out"]
+    return (
+        f"Fitted targets: {f['in band']} of {f['total']} in band ({f['touches']} touch, {f['outside']} outside). "
+        f"Held-out targets: {h['in band']} of {h['total']} in band ({h['touches']} touch, {h['outside']} outside)."
+    )
+
+
 def report_markdown(table: pd.DataFrame, scenario: Scenario, targets: Targets, wall: float) -> str:
-    hits = int(table["within_band"].sum())
+    nan = int(table["nan_replicates"].sum())
     lines = [
         f"# Validation of `{scenario.name}`",
         "",
-        f"{hits} of {len(table)} targets within their band. {scenario.population:,} people, {scenario.replicates} "
-        f"replicates, seed {scenario.seed}; cohort of {targets.cohort.sample_size:,} followed "
-        f"{targets.cohort.follow_up_years:g} years (incidence within {targets.cohort.incidence_years:g} years). "
-        f"Simulated values are means across replicates with 95% intervals. Run time {wall:.0f} s.",
+        counts_sentence(table),
         "",
-        "| target | published | band | simulated (95% interval) | within band | fitted | source |",
-        "|---|---|---|---|---|---|---|",
+        f"{scenario.population:,} people, {scenario.replicates} replicates, seed {scenario.seed}; cohort of "
+        f"{targets.cohort.sample_size:,} surveyed in waves over {targets.cohort.follow_up_years:g} years. Simulated "
+        "values are means across replicates with 95% intervals on the quantity's scale (logit for shares, log for "
+        "ratios). A target is *in band* only when its whole interval lies inside the band; an interval across an "
+        f"edge *touches*. {nan} replicate value(s) came out NaN (counted per target below, never dropped silently). "
+        f"Run time {wall:.0f} s.",
     ]
-    for r in table.itertuples():
-        interval = "" if np.isnan(r.simulated_low) else f" ({r.simulated_low:.3g} to {r.simulated_high:.3g})"
-        lines.append(
-            f"| {r.name} | {r.published:g} | {r.band_low:g} to {r.band_high:g} | {r.simulated:.3g}{interval} | "
-            f"{'yes' if r.within_band else '**no**'} | {'yes' if r.fitted else ''} | {r.source} |"
-        )
-    misses = table[~table["within_band"]]
+    for role, title in (("fit", "Fitted targets (used to set parameters: a check of the fit, not evidence)"),
+                        ("hold_out", "Held-out targets (nothing fitted to them: the evidence)")):  # fmt: skip
+        lines += ["", f"## {title}", "",
+                  "| target | published | band | simulated (95% interval) | verdict | NaN | source |",
+                  "|---|---|---|---|---|---|---|"]  # fmt: skip
+        for r in table[table["role"] == role].itertuples():
+            interval = "" if np.isnan(r.simulated_low) else f" ({r.simulated_low:.3g} to {r.simulated_high:.3g})"
+            mark = r.verdict if r.verdict == "in band" else f"**{r.verdict}**"
+            lines.append(
+                f"| {r.name} | {r.published:g} | {r.band_low:g} to {r.band_high:g} | {r.simulated:.3g}{interval} | "
+                f"{mark} | {r.nan_replicates} | {r.source} |"
+            )
+    misses = table[table["verdict"] != "in band"]
     if not misses.empty:
         lines += ["", "## What misses", ""]
         for r in misses.itertuples():
-            side = "above" if r.simulated > r.band_high else "below"
-            lines.append(f"- **{r.name}**: {r.simulated:.3g}, {side} the band {r.band_low:g} to {r.band_high:g}.")
+            side = "above" if r.simulated > r.band_high else "below" if r.simulated < r.band_low else "inside"
+            lines.append(f"- **{r.name}** ({r.role}): {r.simulated:.3g}, {r.verdict}; mean {side} the band "
+                         f"{r.band_low:g} to {r.band_high:g}.")  # fmt: skip
     return "\n".join(lines) + "\n"
 
 

@@ -24,7 +24,7 @@ from simulation.units import daily_rate, probability_within_day
 
 class MoodParams(ParamGroup):
     onset_rate_per_year: float = param(
-        0.0205,
+        0.012,
         lo=0.0,
         hi=1.0,
         unit="per year",
@@ -34,9 +34,9 @@ class MoodParams(ParamGroup):
         doc="Episode onset hazard of a person with zero drive (no pain, good sleep, average traits).",
     )
     remission_rate_per_year: float = param(
-        16.0,
+        20.0,
         lo=0.1,
-        hi=20.0,
+        hi=40.0,
         unit="per year",
         basis="calibrated",
         source="Spijker et al. 2002, Br J Psychiatry (median episode about 3 months)",
@@ -108,7 +108,7 @@ class MoodParams(ParamGroup):
         doc="Edge social invalidation -> low mood.",
     )
     onset_from_scar: float = param(
-        2.0,
+        1.0,
         lo=0.0,
         hi=6.0,
         unit="log hazard per unit scar",
