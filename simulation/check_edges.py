@@ -68,27 +68,27 @@ def readings(params, edges, context: str, population: int = POPULATION, seed: in
         settle_days=SETTLE_DAYS,
         burn_in_days=BURN_IN_DAYS,
         interventions=[OPIOID_PROGRAMME] if context == "opioids" else [],
-        outputs={"panel_size": 0, "record_every_days": 10_000, "charts": False},
+        outputs={"panel_size": 0, "record_every_days": 365, "charts": False},
     )
     scenario = scenario.model_copy(update={"parameters": params})
     model = PainCycleModel(scenario, seed=seed, agent_views=False)
-    sums: dict[str, float] = {}
+    wanted = {reading_key(e): e for e in edges}  # one reading per key, however many edges share it
+    sums = dict.fromkeys(wanted, 0.0)
     samples = 0
     for day in range(1, HORIZON_DAYS + 1):
         model.step()
         if day % SAMPLE_EVERY:
             continue
         samples += 1
-        for e in edges:
+        for key, e in wanted.items():
             target = model.state.column(e.target).astype(np.float64)
             if e.measure == "mean":
-                key, value = f"mean:{e.target}", float(target.mean())
+                value = float(target.mean())
             else:
                 source = model.state.column(e.source).astype(np.float64)
                 spread = source.var()
                 value = float(np.cov(source, target, bias=True)[0, 1] / spread) if spread > 0 else 0.0
-                key = f"slope:{e.target}:{e.source}"
-            sums[key] = sums.get(key, 0.0) + value
+            sums[key] += value
     return {k: v / samples for k, v in sums.items()}
 
 

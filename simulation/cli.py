@@ -537,6 +537,35 @@ def params(
 
 
 @app.command()
+def graph(
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the picture and the edge table.")] = Path(
+        "results/graph"
+    ),
+    measure: Annotated[
+        bool,
+        typer.Option("--measure/--no-measure", help="Weight arrows by each edge's measured effect (about 30 s)."),
+    ] = True,
+    quiet: QuietOpt = False,
+) -> None:
+    """Print the causal graph's edge table and draw the graph (SVG, PNG, HTML)."""
+    from simulation.edges import edge_rows, node_label
+    from simulation.graph import write_graph
+
+    rows = edge_rows()
+    table = Table(title=f"painsim causal graph: {len(rows)} edges, one parameter each")
+    for col in ("from", "to", "sign", "parameter", "value", "mechanism", "source"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(node_label(r["from"]), node_label(r["to"]), r["sign"], r["parameter"], f"{r['value']:.4g}",
+                      r["mechanism"], r["source"])  # fmt: skip
+    if not quiet:
+        wide.print(table)
+    paths = write_graph(out_dir, measured=measure)
+    err.print(f"painsim: wrote {', '.join(str(p) for p in paths)}", highlight=False)
+    print(out_dir)
+
+
+@app.command()
 def schema(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
 ) -> None:

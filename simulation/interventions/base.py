@@ -31,6 +31,7 @@ Condition = Literal[
     "depression_current",
     "insomnia",
     "clinical_insomnia",
+    "in_care",
 ]
 
 
@@ -57,7 +58,7 @@ class Eligibility(BaseModel):
         if self.min_phq9 > 0:
             ok &= s.mood * np.float32(27.0) >= self.min_phq9
         if self.min_isi > 0:
-            ok &= s.sleep_recent * np.float32(28.0) >= self.min_isi
+            ok &= s.isi >= self.min_isi
         if self.conditions:
             flags = statuses(model)
             held = [flags[c] for c in self.conditions]

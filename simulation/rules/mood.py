@@ -49,7 +49,7 @@ class MoodParams(ParamGroup):
         hi=2.0,
         unit="per unit drive",
         basis="assumption",
-        source="assumption: what raises onset also prolongs episodes (chronic courses, DESIGN.md)",
+        source="assumption: what raises onset also prolongs episodes (depression has chronic courses: Spijker et al. 2002)",
         doc="How strongly the drive lengthens an episode: remission hazard x exp(-slowing x drive).",
     )
     onset_from_pain: float = param(
@@ -262,6 +262,7 @@ EDGES = (
     edge("invalidation", "in_episode", "mood.onset_from_invalidation", min_effect=0.001,
          mechanism="not being believed drives depression", cites="seed 002"),
     edge("opioid_dependence", "in_episode", "mood.onset_from_opioid_dependence", min_effect=0.001, context="opioids",
+         measure="slope",
          mechanism="opioid dependence brings depression", cites="seed 000"),
     edge("depression_scar", "in_episode", "mood.onset_from_scar", min_effect=0.001,
          mechanism="recurrence depends on past episodes", cites="Hardeveld et al. 2010; seed 003"),
