@@ -7,14 +7,18 @@ What this is
     order of `simulation/rules/daily.py::advance_day`:
 
         1. tissue nociception: exact Ornstein-Uhlenbeck step of log nociception around the set point
-        2. pain: raw = nociception x amplification (last night's sleep, yesterday's mood, the
+        1b. central pain episodes switch on and off (onset driven by yesterday's depressive episode,
+           poor sleep, HPA load, scar and vulnerability; remission at its own rate)
+        2. pain: raw = (nociception + central pain input) x amplification (last night's sleep, yesterday's mood, the
            slow mechanisms) + muscle tone from mood; the target 10 tanh(raw / 10) saturates
            toward the top of the scale; pain relaxes toward it with daily noise, kept in 0-10
         3. mood: the latent depressive episode switches with today's hazard, then symptoms relax
            toward their target with daily noise, kept in 0-1
         4. sleep: tonight's poor sleep, then the fortnight average `sleep_recent`
         5. slow mechanisms, in this order: HPA load, sensitisation, inflammation, catastrophising,
-           withdrawal, invalidation, opioid dependence (each relaxes toward a target kept in 0-1)
+           withdrawal, invalidation, opioid dependence (each relaxes toward a target kept in 0-1),
+           then the depression scar (decays; grows during an episode; at most 1)
+        5b. care-seeking: enter care with a hazard from today's pain, mood and sleep; leave at a rate
         6. the clinical windows of `simulation/status.py`, kept per person in `collections.deque`s:
            pain days in the last 91, MIDUS pain days in the last 30, bad nights in the last 91,
            the current run of low-mood days and the last day of a major depressive episode.
@@ -78,6 +82,8 @@ TRAITS = (
     "mood_setpoint",
     "mood_liability",
     "dependence_susceptibility",
+    "log_remission_frailty",
+    "isi_offset",
 )
 STATES = (
     "pain",
@@ -86,6 +92,8 @@ STATES = (
     "sleep_recent",
     "log_nociception",
     "in_episode",
+    "in_central_pain",
+    "in_care",
     "hpa_load",
     "sensitisation",
     "inflammation",
@@ -94,9 +102,10 @@ STATES = (
     "invalidation",
     "opioid_exposure",
     "opioid_dependence",
+    "depression_scar",
 )
 FIELDS = TRAITS + STATES
-FLAGS = ("female", "employed", "smoker", "obese", "exercises", "in_episode")
+FLAGS = ("female", "employed", "smoker", "obese", "exercises", "in_episode", "in_central_pain", "in_care")
 SLOW = (
     "hpa_load",
     "sensitisation",
@@ -122,14 +131,35 @@ class ReferenceConstants:
     """The day's scalar coefficients, derived once from a `ModelParams` (plain attribute access)."""
 
     def __init__(self, params: ModelParams):
-        n, pa, mo, sl, me, st = (
+        n, pa, mo, sl, me, st, ce, ca = (
             params.nociception,
             params.pain,
             params.mood,
             params.sleep,
             params.mechanisms,
             params.status,
+            params.central,
+            params.care,
         )
+        # central pain episodes
+        self.central_onset_per_day = ce.onset_rate_per_year / DAYS_PER_YEAR
+        self.central_remission_per_day = ce.remission_rate_per_year / DAYS_PER_YEAR
+        self.central_depression = ce.from_depression
+        self.central_sleep = ce.from_poor_sleep
+        self.central_hpa = ce.from_hpa
+        self.central_scar = ce.from_scar
+        self.central_vulnerability = ce.vulnerability_per_sd
+        self.central_intensity = ce.intensity
+        # care-seeking
+        self.care_entry_per_day = ca.entry_rate_per_year / DAYS_PER_YEAR
+        self.care_exit_per_day = ca.exit_rate_per_year / DAYS_PER_YEAR
+        self.care_pain = ca.from_pain / 10.0
+        self.care_mood = ca.from_mood
+        self.care_sleep = ca.from_poor_sleep
+        self.care_female = ca.female
+        # the scar of past episodes
+        self.scar_keep = math.exp(-1.0 / me.scar_timescale_days)
+        self.scar_rise = me.scar_rise_per_year / 365.25
         # nociception: x' = s + (x - s) e^(-1/T) + sd sqrt(1 - e^(-2/T)) z
         self.noci_keep = math.exp(-1.0 / n.timescale_days)
         self.noci_shock = n.within_person_sd * math.sqrt(1.0 - self.noci_keep**2)
@@ -154,6 +184,7 @@ class ReferenceConstants:
         self.drive_withdrawal = mo.onset_from_withdrawal
         self.drive_invalidation = mo.onset_from_invalidation
         self.drive_dependence = mo.onset_from_opioid_dependence
+        self.drive_scar = mo.onset_from_scar
         self.symptoms_pain = mo.symptoms_from_pain / 10.0
         self.symptoms_sleep = mo.symptoms_from_poor_sleep
         self.episode_severity = mo.episode_severity
@@ -232,6 +263,22 @@ class ReferencePerson(mesa.Agent):
         self.log_nociception = sp + (self.log_nociception - sp) * k.noci_keep + k.noci_shock * gauss(0.0, 1.0)
         nociception = math.exp(self.log_nociception)
 
+        # 1b. central pain episodes switch with today's hazard (drivers as of yesterday)
+        if self.in_central_pain:
+            hazard = k.central_remission_per_day
+        else:
+            drive = (
+                k.central_depression * self.in_episode
+                + k.central_sleep * self.sleep_recent
+                + k.central_hpa * self.hpa_load
+                + k.central_scar * self.depression_scar
+                + k.central_vulnerability * self.vulnerability
+            )
+            hazard = k.central_onset_per_day * math.exp(drive)
+        if m.random.random() < 1.0 - math.exp(-hazard):
+            self.in_central_pain = not self.in_central_pain
+        central = k.central_intensity if self.in_central_pain else 0.0
+
         # 2. today's pain, from last night's sleep and yesterday's mood and mechanisms
         mood = self.mood
         amplification = (
@@ -244,7 +291,7 @@ class ReferencePerson(mesa.Agent):
             + k.amp_withdrawal * self.withdrawal
         )
         # the target saturates toward the top of the scale: 10 tanh(raw / 10)
-        target = 10.0 * math.tanh((nociception * amplification + k.muscle_tone * mood) / 10.0)
+        target = 10.0 * math.tanh(((nociception + central) * amplification + k.muscle_tone * mood) / 10.0)
         pain = self.pain + k.pain_relax * (target - self.pain) + k.pain_noise * gauss(0.0, 1.0)
         pain = 0.0 if pain < 0.0 else (10.0 if pain > 10.0 else pain)
         self.pain = pain
@@ -259,9 +306,10 @@ class ReferencePerson(mesa.Agent):
             + k.drive_withdrawal * self.withdrawal
             + k.drive_invalidation * self.invalidation
             + k.drive_dependence * self.opioid_dependence
+            + k.drive_scar * self.depression_scar
         )
         if self.in_episode:
-            hazard = k.remission_per_day * math.exp(-k.remission_slowing * drive)
+            hazard = k.remission_per_day * math.exp(-k.remission_slowing * drive + self.log_remission_frailty)
         else:
             hazard = k.onset_per_day * math.exp(drive)
         if m.random.random() < 1.0 - math.exp(-hazard):
@@ -310,6 +358,20 @@ class ReferencePerson(mesa.Agent):
         x = self.opioid_dependence
         target = _unit(self.opioid_exposure * self.dependence_susceptibility * k.dep_per_exposure)
         self.opioid_dependence = x + k.dep_relax * (target - x)
+        scar = self.depression_scar * k.scar_keep
+        if self.in_episode:
+            scar += k.scar_rise
+        self.depression_scar = min(scar, 1.0)
+
+        # 5b. care-seeking, from today's pain, mood and sleep
+        if self.in_care:
+            hazard = k.care_exit_per_day
+        else:
+            hazard = k.care_entry_per_day * math.exp(
+                k.care_pain * pain + k.care_mood * mood + k.care_sleep * self.sleep_recent + k.care_female * self.female
+            )
+        if m.random.random() < 1.0 - math.exp(-hazard):
+            self.in_care = not self.in_care
 
         # 6. clinical windows: drop the day leaving each window, add today
         pain_day = pain >= k.pain_day_threshold
@@ -365,7 +427,8 @@ class ReferencePerson(mesa.Agent):
 
     @property
     def clinical_insomnia(self) -> bool:
-        return self.sleep_recent * 28.0 >= self.model.k.clinical_isi_threshold
+        isi = min(max(self.sleep_recent * 28.0 + self.isi_offset, 0.0), 28.0)
+        return isi >= self.model.k.clinical_isi_threshold
 
 
 STATUSES = (

@@ -44,7 +44,9 @@ class Person(mesa.Agent):
     def sleep(self) -> float:
         """Sleep over the last fortnight as an ISI equivalent, 0-28 (higher is worse)."""
         s = self.model.state
-        return float(isi_reading(s.sleep_recent[self.index : self.index + 1], s.isi_offset[self.index : self.index + 1])[0])
+        return float(
+            isi_reading(s.sleep_recent[self.index : self.index + 1], s.isi_offset[self.index : self.index + 1])[0]
+        )
 
     @property
     def age(self) -> float:

@@ -92,7 +92,8 @@ def risk_ratio(event: np.ndarray, exposed: np.ndarray) -> float:
 
 
 def _share(flags: np.ndarray, among: np.ndarray) -> float:
-    return float(flags[among].mean()) if among.any() else float("nan")
+    """Share of `flags` among the people `among` (NaN when nobody qualifies or the wave is missing)."""
+    return float(np.mean(flags[among])) if among.any() else float("nan")
 
 
 @dataclass
@@ -114,6 +115,12 @@ class CohortResult:
     remission_day: np.ndarray  # per sampled person: first remission during follow-up (-1: none)
     recurrence_day: np.ndarray  # per sampled person: first new episode after that remission (-1: none)
     last_day: int
+
+    def wave(self, years: float, name: str) -> np.ndarray:
+        """One status at the wave `years` after baseline; all NaN if the follow-up ended before it."""
+        if years not in self.waves:
+            return np.full(len(self.waves[0.0]), np.nan)
+        return self.waves[years][name].to_numpy()
 
     @property
     def time1(self) -> pd.DataFrame:
@@ -138,25 +145,32 @@ class CohortResult:
         out["or_depression_t2_given_back_pain_t1_low"], out["or_depression_t2_given_back_pain_t1_high"] = low, high
         ratio, low, high = odds_ratio(t2["midus_back_pain"].to_numpy(), dep, covariates)
         out["or_back_pain_t2_given_depression_t1"] = ratio
+        out["or_back_pain_t2_given_depression_t1_low"], out["or_back_pain_t2_given_depression_t1_high"] = low, high
         ratio, low, high = prevalence_ratio(t2["midus_back_pain"].to_numpy(), dep, covariates[["age", "female"]])
         out["pr_back_pain_t2_given_depression_t1"] = ratio
 
         cp = t1["chronic_pain"].to_numpy()
-        at_incidence = self.waves[self.incidence_years]["chronic_pain"].to_numpy()
+        at_incidence = self.wave(self.incidence_years, "chronic_pain")
         free = ~cp
         out["incidence_chronic_pain"] = _share(at_incidence, free)
-        out["incidence_chronic_pain_1y"] = _share(self.waves[1.0]["chronic_pain"].to_numpy(), free)
-        out["persistence_chronic_pain_4y"] = _share(self.waves[4.0]["chronic_pain"].to_numpy(), cp)
-        out["rr_new_chronic_pain_given_depression"] = risk_ratio(at_incidence[free], dep[free])
-        out["rr_new_chronic_pain_given_poor_sleep"] = risk_ratio(at_incidence[free], t1["clinical_insomnia"].to_numpy()[free])
+        out["incidence_chronic_pain_1y"] = _share(self.wave(1.0, "chronic_pain"), free)
+        out["persistence_chronic_pain_4y"] = _share(self.wave(4.0, "chronic_pain"), cp)
+        poor_sleep = t1["clinical_insomnia"].to_numpy()
+        missing = self.incidence_years not in self.waves
+        out["rr_new_chronic_pain_given_depression"] = np.nan if missing else risk_ratio(at_incidence[free], dep[free])
+        out["rr_new_chronic_pain_given_poor_sleep"] = (
+            np.nan if missing else risk_ratio(at_incidence[free], poor_sleep[free])
+        )
 
         ins = t1["insomnia"].to_numpy()
-        ins1 = self.waves[1.0]["insomnia"].to_numpy()
+        ins1 = self.wave(1.0, "insomnia")
         out["persistence_insomnia_1y"] = _share(ins1, ins)
         out["incidence_insomnia_1y"] = _share(ins1, ~ins)
-        dep3 = self.waves[3.0]["depression"].to_numpy()
-        ratio, _, _ = odds_ratio(dep3[~dep], ins[~dep], covariates.loc[~dep, ["age", "female"]])
-        out["or_depression_given_insomnia"] = ratio
+        out["or_depression_given_insomnia"] = np.nan
+        if 3.0 in self.waves:
+            dep3 = self.wave(3.0, "depression")
+            ratio, _, _ = odds_ratio(dep3[~dep], ins[~dep], covariates.loc[~dep, ["age", "female"]])
+            out["or_depression_given_insomnia"] = ratio
 
         # Recovery of new episodes (Spijker 2002): those with at least 24 months of follow-up.
         onset, recovered = self.episode_onset, self.episode_recovered

@@ -118,8 +118,16 @@ class PopulationParams(ParamGroup):
 
 
 EDGES = (
-    edge("ses", "smoker", "population.ses_risk_loading", sign=-1, measure="slope", min_effect=0.001,
-         mechanism="smoking, obesity and inactivity commoner at low SES", cites="seed 001"),
+    edge(
+        "ses",
+        "smoker",
+        "population.ses_risk_loading",
+        sign=-1,
+        measure="slope",
+        min_effect=0.001,
+        mechanism="smoking, obesity and inactivity commoner at low SES",
+        cites="seed 001",
+    ),
 )
 
 

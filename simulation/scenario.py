@@ -80,10 +80,11 @@ class Scenario(BaseModel):
         description="Days simulated before day 0 so that the couplings and the 12-month windows settle.",
     )
     settle_days: int = Field(
-        200,
+        700,
         ge=0,
         le=3650,
-        description="Accelerated days before the burn-in that bring the slow states near steady state.",
+        description="Accelerated days (10x) before the burn-in that bring the slow states near steady state; the "
+        "loop of depressive episodes and the scar they leave settles over about 15 years of real time.",
     )
     replicates: int = Field(4, ge=1, le=1000, description="Independent replicates (seeds split from `seed`).")
     seed: int = Field(20261126, ge=0, le=2**63 - 1, description="The run's seed; replicates derive from it.")

@@ -39,7 +39,9 @@ def accelerated(params, speedup: float = SPEEDUP):
     )
     mechanisms = mechanisms.model_copy(update={"scar_rise_per_year": m.scar_rise_per_year * speedup})
     central = params.central.model_copy(
-        update={name: getattr(params.central, name) * speedup for name in ("onset_rate_per_year", "remission_rate_per_year")}
+        update={
+            name: getattr(params.central, name) * speedup for name in ("onset_rate_per_year", "remission_rate_per_year")
+        }
     )
     care = params.care.model_copy(
         update={name: getattr(params.care, name) * speedup for name in ("entry_rate_per_year", "exit_rate_per_year")}

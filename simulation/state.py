@@ -159,6 +159,8 @@ def isi_reading(sleep_recent: np.ndarray, isi_offset: np.ndarray) -> np.ndarray:
     reading = sleep_recent * np.float32(ISI_MAX)
     reading += isi_offset
     return np.clip(reading, np.float32(0.0), np.float32(ISI_MAX), out=reading)
+
+
 SLOW_STATES = tuple(c.name for c in COLUMNS if c.kind == "slow")
 
 

@@ -64,7 +64,7 @@ class StatusParams(ParamGroup):
         doc="Pain days in the MIDUS window needed for MIDUS back pain.",
     )
     high_impact_withdrawal: float = param(
-        0.41,
+        0.3932,
         lo=0.0,
         hi=1.0,
         unit="0-1 withdrawal",
@@ -148,6 +148,16 @@ class StatusParams(ParamGroup):
         basis="cited",
         source="DSM-5 (full remission: no significant symptoms for two months)",
         doc="Days in a row below the PHQ-9 cut-off that end a clinical depressive episode.",
+    )
+    mde_symptom_run_days: float = param(
+        7.0,
+        lo=1.0,
+        hi=14.0,
+        unit="days",
+        basis="assumption",
+        source="assumption: a week in a row at PHQ-9 10 or more is a return of significant symptoms (DSM-5 "
+        "full remission: no significant symptoms for two months); a single bad day is not",
+        doc="Days in a row at the PHQ-9 cut-off that interrupt the two months of remission.",
     )
     chronic_pain_remission_days: float = param(
         91.0,
@@ -254,7 +264,7 @@ class ClinicalStatus:
         self.last_mde_day[run >= p.mde_min_days] = day
         chronic = self.chronic_pain()
         self.pain_episode.update(chronic, chronic, day)
-        self.mde_episode.update(run >= p.mde_min_days, low_mood, day)
+        self.mde_episode.update(run >= p.mde_min_days, run >= p.mde_symptom_run_days, day)
         insomnia = self.insomnia_disorder()
         self.insomnia_episode.update(insomnia, insomnia, day)
 

@@ -24,8 +24,8 @@ from simulation.interventions.base import Eligibility
 from simulation.model import PainCycleModel
 from simulation.parameters import ModelParams
 from simulation.rng import stream
-from simulation.state import isi_reading
 from simulation.scenario import InterventionBlock, Scenario, ScenarioError, _describe, _read_yaml
+from simulation.state import isi_reading
 
 Metric = Literal[
     "pain_md",  # difference in mean change of pain from baseline vs control, NRS 0-10 (negative = less pain)
@@ -95,7 +95,7 @@ class Trial(BaseModel):
     replicates: int = Field(4, ge=1, le=1000, description="Independent repeats of the whole trial.")
     seed: int = Field(20261126, ge=0, le=2**63 - 1)
     burn_in_days: int = Field(365, ge=0, le=3650)
-    settle_days: int = Field(200, ge=0, le=3650)
+    settle_days: int = Field(700, ge=0, le=3650)
     parameters: ModelParams = Field(default_factory=ModelParams, description="Model parameter overrides.")
     entry: Eligibility = Field(default_factory=Eligibility, description="Entry criteria at randomisation.")
     arms: list[Arm] = Field(min_length=2, description="The arms; the first is the control.")

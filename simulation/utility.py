@@ -28,18 +28,36 @@ class UtilityParams(ParamGroup):
         source="assumption (no decrement from the cycle)",
         doc="Utility of a person with none of the three conditions.",
     )
-    pain_mild: float = param(0.03, lo=0.0, hi=0.5, unit="utility", source=_SRC_PAIN, doc="Decrement, NRS 1-3.", basis="assumption")
-    pain_moderate: float = param(0.10, lo=0.0, hi=0.6, unit="utility", source=_SRC_PAIN, doc="Decrement, NRS 4-6.", basis="assumption")
-    pain_severe: float = param(0.22, lo=0.0, hi=0.8, unit="utility", source=_SRC_PAIN, doc="Decrement, NRS 7-10.", basis="assumption")
-    phq9_mild: float = param(0.04, lo=0.0, hi=0.5, unit="utility", source=_SRC_PHQ, doc="Decrement, PHQ-9 5-9.", basis="assumption")
-    phq9_moderate: float = param(0.10, lo=0.0, hi=0.6, unit="utility", source=_SRC_PHQ, doc="Decrement, PHQ-9 10-14.", basis="assumption")
+    pain_mild: float = param(
+        0.03, lo=0.0, hi=0.5, unit="utility", source=_SRC_PAIN, doc="Decrement, NRS 1-3.", basis="assumption"
+    )
+    pain_moderate: float = param(
+        0.10, lo=0.0, hi=0.6, unit="utility", source=_SRC_PAIN, doc="Decrement, NRS 4-6.", basis="assumption"
+    )
+    pain_severe: float = param(
+        0.22, lo=0.0, hi=0.8, unit="utility", source=_SRC_PAIN, doc="Decrement, NRS 7-10.", basis="assumption"
+    )
+    phq9_mild: float = param(
+        0.04, lo=0.0, hi=0.5, unit="utility", source=_SRC_PHQ, doc="Decrement, PHQ-9 5-9.", basis="assumption"
+    )
+    phq9_moderate: float = param(
+        0.10, lo=0.0, hi=0.6, unit="utility", source=_SRC_PHQ, doc="Decrement, PHQ-9 10-14.", basis="assumption"
+    )
     phq9_moderately_severe: float = param(
         0.17, lo=0.0, hi=0.7, unit="utility", source=_SRC_PHQ, doc="Decrement, PHQ-9 15-19.", basis="assumption"
     )
-    phq9_severe: float = param(0.25, lo=0.0, hi=0.8, unit="utility", source=_SRC_PHQ, doc="Decrement, PHQ-9 20-27.", basis="assumption")
-    isi_subthreshold: float = param(0.02, lo=0.0, hi=0.3, unit="utility", source=_SRC_ISI, doc="Decrement, ISI 8-14.", basis="assumption")
-    isi_moderate: float = param(0.06, lo=0.0, hi=0.5, unit="utility", source=_SRC_ISI, doc="Decrement, ISI 15-21.", basis="assumption")
-    isi_severe: float = param(0.10, lo=0.0, hi=0.6, unit="utility", source=_SRC_ISI, doc="Decrement, ISI 22-28.", basis="assumption")
+    phq9_severe: float = param(
+        0.25, lo=0.0, hi=0.8, unit="utility", source=_SRC_PHQ, doc="Decrement, PHQ-9 20-27.", basis="assumption"
+    )
+    isi_subthreshold: float = param(
+        0.02, lo=0.0, hi=0.3, unit="utility", source=_SRC_ISI, doc="Decrement, ISI 8-14.", basis="assumption"
+    )
+    isi_moderate: float = param(
+        0.06, lo=0.0, hi=0.5, unit="utility", source=_SRC_ISI, doc="Decrement, ISI 15-21.", basis="assumption"
+    )
+    isi_severe: float = param(
+        0.10, lo=0.0, hi=0.6, unit="utility", source=_SRC_ISI, doc="Decrement, ISI 22-28.", basis="assumption"
+    )
 
 
 def _banded(values: np.ndarray, edges: tuple[float, ...], decrements: tuple[float, ...]) -> np.ndarray:

@@ -59,6 +59,6 @@ def scale_of(name: str, band: tuple[float, float]) -> Scale:
     short = name.split(":")[-1]
     if short.startswith(("or_", "rr_", "pr_")):
         return "ratio"
-    if 0.0 <= band[0] and band[1] <= 1.0:
+    if band[0] >= 0.0 and band[1] <= 1.0:
         return "share"
     return "linear"

@@ -111,9 +111,17 @@ def test_bad_trial_file_is_a_clear_error(tmp_path):
                     "follow_up_weeks: [4]\n")  # fmt: skip
     with pytest.raises(ScenarioError, match=r"t.yaml.*arms.1.interventions.0.cbt.coverge"):
         load_trial(path)
-    path.write_text("name: t\narms: [{name: a}, {name: b}]\nfollow_up_weeks: [4]\npublished:\n"
-                    "  - {metric: pain_smd, arm: c, week: 4, value: 1, band: [0, 2], source: x}\n")  # fmt: skip
+    head = "name: t\narms: [{name: a}, {name: b}]\nfollow_up_weeks: [4]\npublished:\n"
+    path.write_text(
+        head + "  - {metric: pain_smd, arm: c, week: 4, value: 1, band: [0, 2], source: x, role: hold_out}\n"
+    )
     with pytest.raises(ScenarioError, match="not one of the arms"):
+        load_trial(path)
+    path.write_text(head + "  - {metric: pain_smd, arm: b, week: 4, value: 1, band: [0, 2], source: x}\n")
+    with pytest.raises(ScenarioError, match="published.0.role"):
+        load_trial(path)
+    path.write_text(head + "  - {metric: pain_smd, arm: b, week: 4, value: 1, band: [0, 2], source: x, role: fit}\n")
+    with pytest.raises(ScenarioError, match="must name the parameters fitted to it"):
         load_trial(path)
 
 

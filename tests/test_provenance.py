@@ -85,4 +85,3 @@ def test_nothing_cites_a_file_outside_the_repository():
 
 def test_sources_doc_is_current():
     assert (ROOT / "docs" / "sources.md").read_text() == sources_markdown()
-

@@ -10,7 +10,7 @@ the vectorised model's accelerated settling, so that episodes are under way from
   standard error: |mean difference| < 4 SE + a small absolute slack.
 - `test_same_paths_with_common_random_numbers`: the reference is fed the vectorised model's own
   daily draws, so the two must follow the same paths to float32 rounding. This is the sharper
-  check; it relies on the layout of `DailyNoise` (4 normals and 1 uniform per person per day).
+  check; it relies on the layout of `DailyNoise` (4 normals and 3 uniforms per person per day).
 
 Power: doubling `pain.from_poor_sleep` for the reference alone fails 9 checks of the distribution
 test (mean pain off by about 8 SE); but episode onsets are rare in 2000 people over 120 days, so
@@ -45,7 +45,7 @@ SEED = 20261126
 SETTLE_DAYS = 200  # accelerated days before the settled start
 FAST = ("pain", "mood", "sleep", "sleep_recent")
 SLOW = ("hpa_load", "sensitisation", "inflammation", "catastrophising", "withdrawal", "invalidation")
-SLOW += ("opioid_dependence",)
+SLOW += ("opioid_dependence", "depression_scar")
 Z = 4.0  # standard errors allowed per comparison
 SLACK = 1e-4  # absolute, for float32 (vectorised) against float64 (reference) arithmetic
 MAX_PREVALENCE_GAP = 0.03  # and never more than 3 percentage points
@@ -94,6 +94,8 @@ def _vector_statuses(model: PainCycleModel) -> dict[str, np.ndarray]:
         "insomnia": st.insomnia_disorder(),
         "clinical_insomnia": st.clinical_insomnia(state),
         "in_episode": state.in_episode.copy(),
+        "in_central_pain": state.in_central_pain.copy(),
+        "in_care": state.in_care.copy(),
     }
 
 
@@ -136,7 +138,7 @@ def compare(
         paired[f"mean {name}, day {days}"] = (reference.column(name), getattr(vector.state, name).astype(float))
     statuses_v = _vector_statuses(vector)
     prevalences = {}
-    for name in (*STATUSES, "in_episode"):
+    for name in (*STATUSES, "in_episode", "in_central_pain", "in_care"):
         prevalences[f"prevalence {name}, day {days}"] = (reference.column(name), statuses_v[name])
 
     failures, table = [], []
@@ -174,8 +176,10 @@ class _Replay:
         self.at = 0
 
     def load(self, normal: np.ndarray, uniform: np.ndarray) -> None:
-        # per person, in the order the reference draws: nociception, pain, episode uniform, mood, sleep
-        self.values = np.stack([normal[0], normal[1], uniform, normal[2], normal[3]], axis=1).ravel().tolist()
+        # per person, in the order the reference draws: nociception, central pain uniform, pain,
+        # episode uniform, mood, sleep, care uniform
+        rows = [normal[0], uniform[1], normal[1], uniform[0], normal[2], normal[3], uniform[2]]
+        self.values = np.stack(rows, axis=1).ravel().tolist()
         self.at = 0
 
     def gauss(self, mu: float = 0.0, sigma: float = 1.0) -> float:
@@ -204,7 +208,7 @@ def test_same_paths_with_common_random_numbers(settled, population: int = 2000, 
     for _ in range(days):
         vector.step()
         reference.step()
-    assert replay.at == 5 * population
+    assert replay.at == 7 * population
     for name in FIELDS:
         gap = np.abs(reference.column(name).astype(float) - getattr(vector.state, name).astype(float))
         assert np.mean(gap > 1e-3) <= 0.001, f"{name}: paths diverge for {np.mean(gap > 1e-3):.2%} of people"

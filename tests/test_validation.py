@@ -13,7 +13,7 @@ import pytest
 from simulation import Scenario, ScenarioError
 from simulation.calibration import fit, loss, with_parameters
 from simulation.cohort import odds_ratio, risk_ratio, run_cohort
-from simulation.validation import DEFAULT_TARGETS, Targets, load_targets, validation_table
+from simulation.validation import DEFAULT_TARGETS, Targets, counts, load_targets, validation_table
 from tests.conftest import ROOT
 from tests.test_science import decoupled
 
@@ -34,7 +34,7 @@ def test_a_planted_odds_ratio_comes_back_out():
     exposure = rng.random(n) < 0.3
     logit = -2.0 + np.log(2.5) * exposure + 0.1 * (age - 45) / 10 + 0.3 * female
     outcome = rng.random(n) < 1 / (1 + np.exp(-logit))
-    ratio, low, high = odds_ratio(outcome, exposure, age, female)
+    ratio, low, high = odds_ratio(outcome, exposure, pd.DataFrame({"age": age, "female": female}))
     assert low < 2.5 < high and ratio == pytest.approx(2.5, rel=0.1)
 
 
@@ -50,7 +50,8 @@ def test_independent_pain_and_depression_give_an_odds_ratio_near_one():
     depression are independent, and the cohort study must find an odds ratio near 1."""
     params = decoupled()
     for group, names in {"nociception": ("vulnerability_per_sd", "job_strain", "low_ses_per_sd"),
-                         "mood": ("vulnerability_per_sd", "job_strain", "low_ses_per_sd")}.items():  # fmt: skip
+                         "mood": ("vulnerability_per_sd", "job_strain", "low_ses_per_sd"),
+                         "central": ("vulnerability_per_sd",)}.items():  # fmt: skip
         for name in names:
             params.setdefault(group, {})[name] = 0.0
     scenario = Scenario(population=20_000, parameters=params, burn_in_days=365, settle_days=100,
@@ -71,26 +72,50 @@ def test_validation_table_marks_hits_and_misses():
             "band": [0.1, 0.3],
             "source": "x",
             "measure": {"kind": "metric", "name": metric},
+            "role": "fit" if name in "ab" else "hold_out",
         }
 
-    targets = Targets.model_validate({"targets": [target("a", "chronic_pain"), target("b", "insomnia")]})
-    table = validation_table(targets, pd.DataFrame({"a": [0.2, 0.22], "b": [0.5, 0.6]})).set_index("name")
-    assert table.loc["a", "within_band"] and not table.loc["b", "within_band"]
-    assert loss(
-        Targets.model_validate(
-            {**targets.model_dump(), "targets": [{**t.model_dump(), "fit": True} for t in targets.targets]}
-        ),
-        {"a": 0.25, "b": 0.2},
-    ) == pytest.approx(0.125)
+    names = {"a": "chronic_pain", "b": "insomnia", "c": "depression", "d": "high_impact_chronic_pain"}
+    targets = Targets.model_validate({"targets": [target(k, v) for k, v in names.items()]})
+    per_replicate = pd.DataFrame(
+        {
+            "a": [0.2, 0.21, 0.19, 0.2, 0.22],  # interval inside the band
+            "b": [0.5, 0.6, 0.55, 0.52, 0.58],  # wholly above
+            "c": [0.26, 0.34, 0.28, 0.33, 0.31],  # straddles the top of the band
+            "d": [0.2, np.nan, 0.21, 0.19, 0.2],  # one replicate NaN: reported, not dropped silently
+        }
+    )
+    table = validation_table(targets, per_replicate).set_index("name")
+    assert table["verdict"].to_dict() == {"a": "in band", "b": "outside", "c": "touches", "d": "in band"}
+    assert table.loc["d", "nan_replicates"] == 1 and table["nan_replicates"].sum() == 1
+    assert list(table["role"]) == ["fit", "fit", "hold_out", "hold_out"]
+    c = counts(validation_table(targets, per_replicate))
+    assert c["fit"] == {"in band": 1, "touches": 0, "outside": 1, "no interval": 0, "total": 2}
+    assert c["hold_out"]["touches"] == 1
+    # a prevalence interval stays in [0, 1] however few and spread the replicates
+    two = pd.DataFrame({"a": [0.01, 0.3], "b": [0.5, 0.5], "c": [0.2, 0.2], "d": [0.2, 0.2]})
+    spread = validation_table(targets, two)
+    assert spread.loc[0, "simulated_low"] >= 0.0 and spread.loc[0, "simulated_high"] <= 1.0
+    assert loss(targets, {"a": 0.25, "b": 0.2, "c": 9.0, "d": 9.0}) == pytest.approx(0.125)  # hold-out ignored
 
 
 def test_bad_targets_are_clear_errors(tmp_path):
     path = tmp_path / "t.yaml"
-    path.write_text("targets:\n  - {name: a, value: 1, band: [0, 2], source: s, measure: {kind: metric, name: nope}}\n")
+    head = "targets:\n  - {name: a, value: 1, source: s, "
+    path.write_text(head + "band: [0, 2], role: fit, measure: {kind: metric, name: nope}}\n")
     with pytest.raises(ScenarioError, match="not a model metric"):
         load_targets(path)
-    path.write_text("targets:\n  - {name: a, value: 1, band: [0, 2], source: s, measure: {kind: metric, "
-                    "name: insomnia}}\nfree_parameters:\n  pain.from_poor_sleep: [0, 9]\n")  # fmt: skip
+    path.write_text(head + "band: [0, 2], measure: {kind: metric, name: insomnia}}\n")
+    with pytest.raises(ScenarioError, match=r"t.yaml.*targets.0.role"):
+        load_targets(path)
+    path.write_text(head + "band: [0, 2], role: maybe, measure: {kind: metric, name: insomnia}}\n")
+    with pytest.raises(ScenarioError, match="targets.0.role"):
+        load_targets(path)
+    path.write_text(head + "band: [.nan, 2], role: fit, measure: {kind: metric, name: insomnia}}\n")
+    with pytest.raises(ScenarioError, match="finite"):
+        load_targets(path)
+    path.write_text(head + "band: [0, 2], role: fit, measure: {kind: metric, name: insomnia}}\n"
+                    "free_parameters:\n  pain.from_poor_sleep: [0, 9]\n")  # fmt: skip
     with pytest.raises(ScenarioError, match="within its declared"):
         load_targets(path)
 
@@ -118,7 +143,7 @@ def test_with_parameters_validates_values():
 
 def test_validate_and_cohort_commands_end_to_end(tmp_path):
     targets = tmp_path / "targets.yaml"
-    targets.write_text(DEFAULT_TARGETS.read_text().replace("sample_size: 3000", "sample_size: 300")
+    targets.write_text(DEFAULT_TARGETS.read_text().replace("sample_size: 20000", "sample_size: 300")
                        .replace("follow_up_years: 9", "follow_up_years: 1"))  # fmt: skip
     done = subprocess.run(
         [sys.executable, "-m", "simulation.cli", "validate", "--targets", str(targets), "-n", "1500", "-r", "2",
@@ -128,7 +153,9 @@ def test_validate_and_cohort_commands_end_to_end(tmp_path):
     assert done.returncode == 0, done.stderr
     folder = Path(done.stdout.strip().splitlines()[-1])
     table = pd.read_csv(folder / "validation.csv")
-    assert {"name", "published", "band_low", "band_high", "simulated", "within_band"} <= set(table.columns)
+    columns = {"name", "role", "published", "band_low", "band_high", "simulated", "verdict", "nan_replicates"}
+    assert columns <= set(table.columns)
+    assert "Held-out targets:" in done.stderr and "Fitted targets:" in done.stderr
     assert len(table) == len(load_targets(targets).targets)
     assert (folder / "report.md").read_text().startswith("# Validation of `baseline`")
     assert (folder / "validation.png").exists()

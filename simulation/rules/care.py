@@ -38,7 +38,7 @@ class CareParams(ParamGroup):
         doc="Edge pain -> care-seeking.",
     )
     from_mood: float = param(
-        3.0,
+        3.2494,
         lo=0.0,
         hi=8.0,
         unit="log hazard per unit mood severity",
@@ -78,14 +78,39 @@ class CareParams(ParamGroup):
 
 
 EDGES = (
-    edge("pain", "in_care", "care.from_pain", min_effect=0.001, mechanism="pain brings people to care",
-         cites="assumption; Dahlhamer et al. 2018"),
-    edge("mood", "in_care", "care.from_mood", min_effect=0.001, mechanism="depressed people with pain consult more",
-         cites="Bair et al. 2003; seed 003"),
-    edge("sleep_recent", "in_care", "care.from_poor_sleep", min_effect=0.001, mechanism="insomnia is a reason to consult",
-         cites="assumption; Ohayon 2002"),
-    edge("female", "in_care", "care.female", measure="slope", min_effect=0.001, mechanism="women consult more",
-         cites="assumption"),
+    edge(
+        "pain",
+        "in_care",
+        "care.from_pain",
+        min_effect=0.001,
+        mechanism="pain brings people to care",
+        cites="assumption; Dahlhamer et al. 2018",
+    ),
+    edge(
+        "mood",
+        "in_care",
+        "care.from_mood",
+        min_effect=0.001,
+        mechanism="depressed people with pain consult more",
+        cites="Bair et al. 2003; seed 003",
+    ),
+    edge(
+        "sleep_recent",
+        "in_care",
+        "care.from_poor_sleep",
+        min_effect=0.001,
+        mechanism="insomnia is a reason to consult",
+        cites="assumption; Ohayon 2002",
+    ),
+    edge(
+        "female",
+        "in_care",
+        "care.female",
+        measure="slope",
+        min_effect=0.001,
+        mechanism="women consult more",
+        cites="assumption",
+    ),
 )
 
 

@@ -246,14 +246,14 @@ class MechanismParams(ParamGroup):
         1.0,
         lo=0.0,
         hi=10.0,
-        unit="per year in an episode",
+        unit="scar per year in an episode",
         basis="assumption",
         source="assumption; seed 003 (sustained hypercortisolism, hippocampal atrophy); Hardeveld et al. 2010 "
         "(each episode raises the risk of the next)",
-        doc="Edge depressive episode -> scar: rate at which the scar closes its gap to 1 during an episode.",
+        doc="Edge depressive episode -> scar: growth of the scar per year spent in an episode.",
     )
     scar_timescale_days: float = param(
-        1826.0,
+        730.0,
         lo=90.0,
         hi=7305.0,
         unit="days",
@@ -264,42 +264,153 @@ class MechanismParams(ParamGroup):
 
 
 EDGES = (
-    edge("mood", "hpa_load", "mechanisms.hpa_from_mood", min_effect=0.001,
-         mechanism="emotional stress drives the HPA axis", cites="seed 003"),
-    edge("pain", "hpa_load", "mechanisms.hpa_from_pain", min_effect=0.001,
-         mechanism="persistent pain is a chronic stressor", cites="seed 003"),
-    edge("job_strain", "hpa_load", "mechanisms.hpa_from_job_strain", min_effect=0.001,
-         mechanism="chronic work stress", cites="seed 001, seed 003"),
-    edge("pain", "sensitisation", "mechanisms.sensitisation_from_pain", min_effect=0.001,
-         mechanism="chronic pain rewires the brain", cites="seed 002"),
-    edge("hpa_load", "sensitisation", "mechanisms.sensitisation_from_hpa", min_effect=0.001,
-         mechanism="depleted 5-HT/NA weaken descending inhibition", cites="seed 003"),
-    edge("inflammation", "sensitisation", "mechanisms.sensitisation_from_inflammation", min_effect=0.001,
-         mechanism="microglial activation in the dorsal horn", cites="seed 003"),
-    edge("sleep_recent", "inflammation", "mechanisms.inflammation_from_poor_sleep", min_effect=0.001,
-         mechanism="sleep loss raises inflammatory markers", cites="seed 002"),
-    edge("pain", "inflammation", "mechanisms.inflammation_from_pain", min_effect=0.001,
-         mechanism="chronic pain causes brain inflammation", cites="seed 000"),
-    edge("obese", "inflammation", "mechanisms.inflammation_from_obesity", min_effect=0.001,
-         mechanism="systemic inflammation", cites="seed 004"),
-    edge("smoker", "inflammation", "mechanisms.inflammation_from_smoking", min_effect=0.001,
-         mechanism="systemic inflammation", cites="seed 004"),
-    edge("pain", "catastrophising", "mechanisms.catastrophising_from_pain", min_effect=0.001,
-         mechanism="focusing on pain magnifies it", cites="seed 000, seed 002"),
-    edge("mood", "catastrophising", "mechanisms.catastrophising_from_mood", min_effect=0.001,
-         mechanism="emotional interpretations of pain", cites="seed 000"),
-    edge("pain", "withdrawal", "mechanisms.withdrawal_from_pain", min_effect=0.001,
-         mechanism="movement becomes threatening", cites="seed 002, seed 000"),
-    edge("mood", "withdrawal", "mechanisms.withdrawal_from_mood", min_effect=0.001,
-         mechanism="social engagement feels exhausting", cites="seed 002, seed 000"),
-    edge("exercises", "withdrawal", "mechanisms.withdrawal_relief_from_exercise", sign=-1, measure="slope",
-         min_effect=0.001, mechanism="exercise restores activity and agency", cites="seed 002"),
-    edge("pain", "invalidation", "mechanisms.invalidation_from_unexplained_pain", min_effect=0.001,
-         mechanism="pain without a visible cause is doubted", cites="seed 002"),
-    edge("opioid_exposure", "opioid_dependence", "mechanisms.dependence_per_exposure", min_effect=0.001,
-         context="opioids", mechanism="exposure becomes dependence", cites="seed 000; Vowles et al. 2015"),
-    edge("in_episode", "depression_scar", "mechanisms.scar_rise_per_year", min_effect=0.001,
-         mechanism="episodes leave a lasting mark", cites="seed 003; Hardeveld et al. 2010"),
+    edge(
+        "mood",
+        "hpa_load",
+        "mechanisms.hpa_from_mood",
+        min_effect=0.001,
+        mechanism="emotional stress drives the HPA axis",
+        cites="seed 003",
+    ),
+    edge(
+        "pain",
+        "hpa_load",
+        "mechanisms.hpa_from_pain",
+        min_effect=0.001,
+        mechanism="persistent pain is a chronic stressor",
+        cites="seed 003",
+    ),
+    edge(
+        "job_strain",
+        "hpa_load",
+        "mechanisms.hpa_from_job_strain",
+        min_effect=0.001,
+        mechanism="chronic work stress",
+        cites="seed 001, seed 003",
+    ),
+    edge(
+        "pain",
+        "sensitisation",
+        "mechanisms.sensitisation_from_pain",
+        min_effect=0.001,
+        mechanism="chronic pain rewires the brain",
+        cites="seed 002",
+    ),
+    edge(
+        "hpa_load",
+        "sensitisation",
+        "mechanisms.sensitisation_from_hpa",
+        min_effect=0.001,
+        mechanism="depleted 5-HT/NA weaken descending inhibition",
+        cites="seed 003",
+    ),
+    edge(
+        "inflammation",
+        "sensitisation",
+        "mechanisms.sensitisation_from_inflammation",
+        min_effect=0.001,
+        mechanism="microglial activation in the dorsal horn",
+        cites="seed 003",
+    ),
+    edge(
+        "sleep_recent",
+        "inflammation",
+        "mechanisms.inflammation_from_poor_sleep",
+        min_effect=0.001,
+        mechanism="sleep loss raises inflammatory markers",
+        cites="seed 002",
+    ),
+    edge(
+        "pain",
+        "inflammation",
+        "mechanisms.inflammation_from_pain",
+        min_effect=0.001,
+        mechanism="chronic pain causes brain inflammation",
+        cites="seed 000",
+    ),
+    edge(
+        "obese",
+        "inflammation",
+        "mechanisms.inflammation_from_obesity",
+        min_effect=0.001,
+        mechanism="systemic inflammation",
+        cites="seed 004",
+    ),
+    edge(
+        "smoker",
+        "inflammation",
+        "mechanisms.inflammation_from_smoking",
+        min_effect=0.001,
+        mechanism="systemic inflammation",
+        cites="seed 004",
+    ),
+    edge(
+        "pain",
+        "catastrophising",
+        "mechanisms.catastrophising_from_pain",
+        min_effect=0.001,
+        mechanism="focusing on pain magnifies it",
+        cites="seed 000, seed 002",
+    ),
+    edge(
+        "mood",
+        "catastrophising",
+        "mechanisms.catastrophising_from_mood",
+        min_effect=0.001,
+        mechanism="emotional interpretations of pain",
+        cites="seed 000",
+    ),
+    edge(
+        "pain",
+        "withdrawal",
+        "mechanisms.withdrawal_from_pain",
+        min_effect=0.001,
+        mechanism="movement becomes threatening",
+        cites="seed 002, seed 000",
+    ),
+    edge(
+        "mood",
+        "withdrawal",
+        "mechanisms.withdrawal_from_mood",
+        min_effect=0.001,
+        mechanism="social engagement feels exhausting",
+        cites="seed 002, seed 000",
+    ),
+    edge(
+        "exercises",
+        "withdrawal",
+        "mechanisms.withdrawal_relief_from_exercise",
+        sign=-1,
+        measure="slope",
+        min_effect=0.001,
+        mechanism="exercise restores activity and agency",
+        cites="seed 002",
+    ),
+    edge(
+        "pain",
+        "invalidation",
+        "mechanisms.invalidation_from_unexplained_pain",
+        min_effect=0.001,
+        mechanism="pain without a visible cause is doubted",
+        cites="seed 002",
+    ),
+    edge(
+        "opioid_exposure",
+        "opioid_dependence",
+        "mechanisms.dependence_per_exposure",
+        min_effect=0.001,
+        context="opioids",
+        mechanism="exposure becomes dependence",
+        cites="seed 000; Vowles et al. 2015",
+    ),
+    edge(
+        "in_episode",
+        "depression_scar",
+        "mechanisms.scar_rise_per_year",
+        min_effect=0.001,
+        mechanism="episodes leave a lasting mark",
+        cites="seed 003; Hardeveld et al. 2010",
+    ),
 )
 
 
@@ -362,11 +473,13 @@ def update_opioid_dependence(state, p: MechanismParams, mods=None) -> None:
 
 
 def update_scar(state, p: MechanismParams) -> None:
-    """The scar rises toward 1 during a depressive episode and fades over years outside one."""
+    """A leaky integrator of time spent depressed: it grows by `scar_rise_per_year` for each year in
+    an episode, fades with `scar_timescale_days`, and is kept in 0-1. More episodes, and more recent
+    ones, leave a deeper scar: the memory recurrence depends on."""
     scar = state.depression_scar
     scar *= np.float32(1.0 - relaxation_per_day(p.scar_timescale_days))
-    rise = np.float32(-np.expm1(-p.scar_rise_per_year / 365.25))
-    scar += np.where(state.in_episode, rise * (np.float32(1.0) - scar), np.float32(0.0))
+    scar += np.float32(p.scar_rise_per_year / 365.25) * state.in_episode
+    np.minimum(scar, np.float32(1.0), out=scar)
 
 
 def _scale(mods, name: str) -> np.ndarray | None:

@@ -14,7 +14,7 @@ from simulation.edges import edge
 
 class NociceptionParams(ParamGroup):
     log_median: float = param(
-        -0.62,
+        -0.6273,
         lo=-3.0,
         hi=2.0,
         unit="ln NRS points",
@@ -24,7 +24,7 @@ class NociceptionParams(ParamGroup):
         doc="Population median of the nociception set point, log scale.",
     )
     between_person_sd: float = param(
-        0.8195,
+        0.5609,
         lo=0.0,
         hi=2.0,
         unit="ln NRS points",
@@ -34,7 +34,7 @@ class NociceptionParams(ParamGroup):
         doc="Spread of set points between people not explained by the named risk factors.",
     )
     within_person_sd: float = param(
-        0.6674,
+        0.5484,
         lo=0.0,
         hi=2.0,
         unit="ln NRS points",
@@ -44,7 +44,7 @@ class NociceptionParams(ParamGroup):
         doc="Stationary spread of a person's nociception around their set point (flares, recovery).",
     )
     timescale_days: float = param(
-        721.6,
+        481.2,
         lo=7.0,
         hi=3650.0,
         unit="days",
@@ -130,22 +130,80 @@ class NociceptionParams(ParamGroup):
 
 # Shared risk factors set each person's tissue nociception (differences between people: slopes).
 EDGES = (
-    edge("age", "log_nociception", "nociception.age_per_decade", measure="slope", min_effect=0.001,
-         mechanism="back problems accumulate with age", cites="Dahlhamer et al. 2018"),
-    edge("female", "log_nociception", "nociception.female", measure="slope", min_effect=0.001,
-         mechanism="more chronic pain in women", cites="Dahlhamer et al. 2018"),
-    edge("obese", "log_nociception", "nociception.obesity", measure="slope", min_effect=0.001,
-         mechanism="load on the spine", cites="seed 004"),
-    edge("smoker", "log_nociception", "nociception.smoking", measure="slope", min_effect=0.001,
-         mechanism="shared risk factor", cites="seed 004, seed 001"),
-    edge("exercises", "log_nociception", "nociception.inactivity", sign=-1, measure="slope", min_effect=0.001,
-         mechanism="activity protects the back", cites="seed 004"),
-    edge("job_strain", "log_nociception", "nociception.job_strain", measure="slope", min_effect=0.001,
-         mechanism="physically demanding, high-strain jobs", cites="seed 001, seed 004"),
-    edge("ses", "log_nociception", "nociception.low_ses_per_sd", sign=-1, measure="slope", min_effect=0.001,
-         mechanism="more pain at low income", cites="Dahlhamer et al. 2018; seed 001"),
-    edge("vulnerability", "log_nociception", "nociception.vulnerability_per_sd", measure="slope", min_effect=0.001,
-         mechanism="shared, mostly non-genetic vulnerability", cites="seed 000"),
+    edge(
+        "age",
+        "log_nociception",
+        "nociception.age_per_decade",
+        measure="slope",
+        min_effect=0.001,
+        mechanism="back problems accumulate with age",
+        cites="Dahlhamer et al. 2018",
+    ),
+    edge(
+        "female",
+        "log_nociception",
+        "nociception.female",
+        measure="slope",
+        min_effect=0.001,
+        mechanism="more chronic pain in women",
+        cites="Dahlhamer et al. 2018",
+    ),
+    edge(
+        "obese",
+        "log_nociception",
+        "nociception.obesity",
+        measure="slope",
+        min_effect=0.001,
+        mechanism="load on the spine",
+        cites="seed 004",
+    ),
+    edge(
+        "smoker",
+        "log_nociception",
+        "nociception.smoking",
+        measure="slope",
+        min_effect=0.001,
+        mechanism="shared risk factor",
+        cites="seed 004, seed 001",
+    ),
+    edge(
+        "exercises",
+        "log_nociception",
+        "nociception.inactivity",
+        sign=-1,
+        measure="slope",
+        min_effect=0.001,
+        mechanism="activity protects the back",
+        cites="seed 004",
+    ),
+    edge(
+        "job_strain",
+        "log_nociception",
+        "nociception.job_strain",
+        measure="slope",
+        min_effect=0.001,
+        mechanism="physically demanding, high-strain jobs",
+        cites="seed 001, seed 004",
+    ),
+    edge(
+        "ses",
+        "log_nociception",
+        "nociception.low_ses_per_sd",
+        sign=-1,
+        measure="slope",
+        min_effect=0.001,
+        mechanism="more pain at low income",
+        cites="Dahlhamer et al. 2018; seed 001",
+    ),
+    edge(
+        "vulnerability",
+        "log_nociception",
+        "nociception.vulnerability_per_sd",
+        measure="slope",
+        min_effect=0.001,
+        mechanism="shared, mostly non-genetic vulnerability",
+        cites="seed 000",
+    ),
 )
 
 

@@ -37,7 +37,7 @@ class PainParams(ParamGroup):
         doc="Day-to-day fluctuation of pain not explained by the model.",
     )
     from_poor_sleep: float = param(
-        0.9513,
+        1.0498,
         lo=0.0,
         hi=2.0,
         unit="amplification per unit poor sleep",
@@ -47,7 +47,7 @@ class PainParams(ParamGroup):
         doc="Edge poor sleep -> next-day pain: amplification per unit of last night's poor sleep.",
     )
     from_mood: float = param(
-        0.1167,
+        0.6906,
         lo=0.0,
         hi=2.0,
         unit="amplification per unit mood severity",
@@ -105,20 +105,62 @@ class PainParams(ParamGroup):
 
 
 EDGES = (
-    edge("sleep", "pain", "pain.from_poor_sleep", min_effect=0.001,
-         mechanism="a poor night amplifies next-day pain", cites="seed 004, seed 002"),
-    edge("mood", "pain", "pain.from_mood", min_effect=0.001,
-         mechanism="depression lowers pain thresholds", cites="seed 002, seed 000, seed 003"),
-    edge("mood", "pain", "pain.muscle_tone_from_mood", min_effect=0.001,
-         mechanism="sympathetic tone, trigger points", cites="seed 003, seed 000"),
-    edge("sensitisation", "pain", "pain.from_sensitisation", min_effect=0.001,
-         mechanism="weakened descending inhibition", cites="seed 003"),
-    edge("inflammation", "pain", "pain.from_inflammation", min_effect=0.001,
-         mechanism="inflammation heightens pain sensitivity", cites="seed 002"),
-    edge("catastrophising", "pain", "pain.from_catastrophising", min_effect=0.001,
-         mechanism="catastrophic thinking amplifies pain", cites="seed 002, seed 003"),
-    edge("withdrawal", "pain", "pain.from_deconditioning", min_effect=0.001,
-         mechanism="deconditioning, fewer endorphins", cites="seed 002, seed 000"),
+    edge(
+        "sleep",
+        "pain",
+        "pain.from_poor_sleep",
+        min_effect=0.001,
+        mechanism="a poor night amplifies next-day pain",
+        cites="seed 004, seed 002",
+    ),
+    edge(
+        "mood",
+        "pain",
+        "pain.from_mood",
+        min_effect=0.001,
+        mechanism="depression lowers pain thresholds",
+        cites="seed 002, seed 000, seed 003",
+    ),
+    edge(
+        "mood",
+        "pain",
+        "pain.muscle_tone_from_mood",
+        min_effect=0.001,
+        mechanism="sympathetic tone, trigger points",
+        cites="seed 003, seed 000",
+    ),
+    edge(
+        "sensitisation",
+        "pain",
+        "pain.from_sensitisation",
+        min_effect=0.001,
+        mechanism="weakened descending inhibition",
+        cites="seed 003",
+    ),
+    edge(
+        "inflammation",
+        "pain",
+        "pain.from_inflammation",
+        min_effect=0.001,
+        mechanism="inflammation heightens pain sensitivity",
+        cites="seed 002",
+    ),
+    edge(
+        "catastrophising",
+        "pain",
+        "pain.from_catastrophising",
+        min_effect=0.001,
+        mechanism="catastrophic thinking amplifies pain",
+        cites="seed 002, seed 003",
+    ),
+    edge(
+        "withdrawal",
+        "pain",
+        "pain.from_deconditioning",
+        min_effect=0.001,
+        mechanism="deconditioning, fewer endorphins",
+        cites="seed 002, seed 000",
+    ),
 )
 
 

@@ -18,7 +18,7 @@ from simulation.edges import edge
 
 class SleepParams(ParamGroup):
     setpoint_mean: float = param(
-        0.155,
+        0.1555,
         lo=0.0,
         hi=0.8,
         unit="0-1 poor sleep",
@@ -121,18 +121,50 @@ class SleepParams(ParamGroup):
 
 
 EDGES = (
-    edge("pain", "sleep", "sleep.from_pain", min_effect=0.001,
-         mechanism="pain fragments that night's sleep", cites="seed 004, seed 000, seed 002"),
-    edge("mood", "sleep", "sleep.from_mood", min_effect=0.001,
-         mechanism="depression degrades sleep", cites="seed 002"),
-    edge("hpa_load", "sleep", "sleep.from_hpa", min_effect=0.001,
-         mechanism="a disturbed cortisol rhythm", cites="seed 003"),
-    edge("female", "sleep", "sleep.female", measure="slope", min_effect=0.001,
-         mechanism="insomnia commoner in women", cites="Ohayon 2002"),
-    edge("age", "sleep", "sleep.age_per_decade", measure="slope", min_effect=0.001,
-         mechanism="insomnia symptoms rise with age", cites="Ohayon 2002"),
-    edge("vulnerability", "sleep", "sleep.vulnerability_per_sd", measure="slope", min_effect=0.001,
-         mechanism="shared vulnerability", cites="seed 000"),
+    edge(
+        "pain",
+        "sleep",
+        "sleep.from_pain",
+        min_effect=0.001,
+        mechanism="pain fragments that night's sleep",
+        cites="seed 004, seed 000, seed 002",
+    ),
+    edge("mood", "sleep", "sleep.from_mood", min_effect=0.001, mechanism="depression degrades sleep", cites="seed 002"),
+    edge(
+        "hpa_load",
+        "sleep",
+        "sleep.from_hpa",
+        min_effect=0.001,
+        mechanism="a disturbed cortisol rhythm",
+        cites="seed 003",
+    ),
+    edge(
+        "female",
+        "sleep",
+        "sleep.female",
+        measure="slope",
+        min_effect=0.001,
+        mechanism="insomnia commoner in women",
+        cites="Ohayon 2002",
+    ),
+    edge(
+        "age",
+        "sleep",
+        "sleep.age_per_decade",
+        measure="slope",
+        min_effect=0.001,
+        mechanism="insomnia symptoms rise with age",
+        cites="Ohayon 2002",
+    ),
+    edge(
+        "vulnerability",
+        "sleep",
+        "sleep.vulnerability_per_sd",
+        measure="slope",
+        min_effect=0.001,
+        mechanism="shared vulnerability",
+        cites="seed 000",
+    ),
 )
 
 
