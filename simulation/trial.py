@@ -14,17 +14,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from simulation.inputs import short_path, validate_strict
 from simulation.interventions.base import Eligibility
 from simulation.model import PainCycleModel
 from simulation.parameters import ModelParams
 from simulation.rng import stream
-from simulation.scenario import InterventionBlock, Scenario, ScenarioError, _describe, _read_yaml
+from simulation.scenario import InterventionBlock, Scenario, _describe, _read_yaml
 
 Metric = Literal[
     "pain_md",  # difference in mean change of pain from baseline vs control, NRS 0-10 (negative = less pain)
@@ -98,7 +99,9 @@ class Trial(BaseModel):
     parameters: ModelParams = Field(default_factory=ModelParams, description="Model parameter overrides.")
     entry: Eligibility = Field(default_factory=Eligibility, description="Entry criteria at randomisation.")
     arms: list[Arm] = Field(min_length=2, description="The arms; the first is the control.")
-    follow_up_weeks: list[float] = Field(min_length=1, description="When outcomes are measured.")
+    follow_up_weeks: list[Annotated[float, Field(gt=0, le=520)]] = Field(
+        min_length=1, description="When outcomes are measured (weeks, at most 10 years)."
+    )
     published: list[Published] = Field(default_factory=list, description="Published results to reproduce.")
 
     @model_validator(mode="after")
@@ -121,16 +124,10 @@ class Trial(BaseModel):
 
 
 def load_trial(path: str | Path) -> Trial:
-    """Load and validate a trial file; errors name the file and the field (`ScenarioError`)."""
+    """Load and validate a trial file strictly; errors name the file and the field (`ScenarioError`)."""
     path = Path(path)
-    data = _read_yaml(path)
-    try:
-        return Trial.model_validate(data)
-    except ValidationError as exc:
-        problems = [_describe(e) for e in exc.errors()]
-        raise ScenarioError(
-            f"{path}: {len(problems)} problem{'s' if len(problems) > 1 else ''} in the trial: " + "; ".join(problems)
-        ) from None
+    data = _read_yaml(path, "trial")
+    return validate_strict(Trial, data, short_path(path), "trial", lambda e: _describe(e, Trial))
 
 
 def _hedges_g(control: np.ndarray, arm: np.ndarray) -> float:
