@@ -293,11 +293,9 @@ class TrialResult:
 
 def run_trial(trial: Trial, jobs: int | None = None, progress=None) -> TrialResult:
     """Run every replicate of a trial (in parallel when `jobs` > 1) and compare with the paper."""
-    import multiprocessing
     import time
-    from concurrent.futures import ProcessPoolExecutor
 
-    from simulation.runner import default_jobs
+    from simulation.runner import default_jobs, worker_pool
 
     t0 = time.perf_counter()
     jobs = default_jobs(trial.replicates) if jobs is None else max(1, jobs)
@@ -308,8 +306,7 @@ def run_trial(trial: Trial, jobs: int | None = None, progress=None) -> TrialResu
             if progress:
                 progress(r)
     else:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        with worker_pool(jobs) as pool:
             futures = [pool.submit(run_trial_replicate, trial, r) for r in range(trial.replicates)]
             frames = []
             for r, future in enumerate(futures):

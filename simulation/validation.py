@@ -126,8 +126,7 @@ def _measure_task(args) -> dict[str, float]:
 
 def measure(scenario: Scenario, targets: Targets, jobs: int = 1, cohort: bool = True, progress=None) -> pd.DataFrame:
     """Every target in every replicate: one row per replicate."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from simulation.runner import worker_pool
 
     tasks = [(scenario, targets, r, cohort) for r in range(scenario.replicates)]
     rows = []
@@ -137,7 +136,7 @@ def measure(scenario: Scenario, targets: Targets, jobs: int = 1, cohort: bool = 
             if progress:
                 progress()
     else:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        with worker_pool(jobs) as pool:
             for row in pool.map(_measure_task, tasks):
                 rows.append(row)
                 if progress:
