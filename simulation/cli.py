@@ -396,9 +396,6 @@ def _check_cohort(sample: int, population: int, follow_up: float, incidence: flo
     for label, years in (("follow-up", follow_up), ("incidence window", incidence)):
         if not (math.isfinite(years) and 0 < years <= 50):
             raise InputError(f"{where}: the {label} must be more than 0 and at most 50 years, got {years:g}.")
-    if incidence > follow_up:
-        raise InputError(f"{where}: the incidence window ({incidence:g} years) is longer than the follow-up "
-                         f"({follow_up:g} years).")  # fmt: skip
 
 
 @app.command()
