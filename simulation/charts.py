@@ -252,34 +252,43 @@ def trial_chart(result) -> alt.Chart:
 def validation_chart(table: pd.DataFrame, name: str = "") -> alt.Chart:
     """Each target: its band (grey bar), the published value (tick) and the simulated value (point
     with 95% interval), on the target's own scale; hits and misses coloured."""
+    from simulation.verdicts import scale_of
+
     data = table.copy()
-    data["result"] = np.where(data["within_band"], "within band", "outside band")
-    data["kind"] = np.where(data["measure"].str.startswith("cohort:"), "Cohort study (ratios)", "Survey (shares)")
+    data["result"] = data["verdict"]
+    ratio = [scale_of(m, (lo, hi)) == "ratio" for m, lo, hi in zip(data["measure"], data["band_low"],
+                                                                      data["band_high"], strict=True)]  # fmt: skip
+    data["kind"] = np.where(ratio, "Ratios", "Shares")
+    data["role"] = data["role"].map({"fit": "Fitted targets", "hold_out": "Held-out targets"})
     order = list(data["name"])
     y = alt.Y("name:N", sort=order, title=None)
+    verdict = alt.Color(
+        "result:N",
+        scale=alt.Scale(
+            domain=["in band", "touches", "outside", "no interval"], range=["#2a9d8f", "#e9c46a", "#e76f51", "#999"]
+        ),
+        title="interval",
+    )
     base = alt.Chart(data)
     layer = alt.layer(
         base.mark_bar(color="#ddd", height=12).encode(x=alt.X("band_low:Q", title="Value"), x2="band_high:Q", y=y),
         base.mark_tick(color="black", thickness=2, size=14).encode(x="published:Q", y=y),
-        base.mark_rule().encode(x="simulated_low:Q", x2="simulated_high:Q", y=y, color="result:N"),
+        base.mark_rule().encode(x="simulated_low:Q", x2="simulated_high:Q", y=y, color=verdict),
         base.mark_point(filled=True, size=50).encode(
             x="simulated:Q",
             y=y,
-            color=alt.Color(
-                "result:N",
-                scale=alt.Scale(domain=["within band", "outside band"], range=["#2a9d8f", "#e76f51"]),
-                title=None,
-            ),
+            color=verdict,
             tooltip=["name:N", "published:Q", "band_low:Q", "band_high:Q", alt.Tooltip("simulated:Q", format=".3f")],
         ),
     ).properties(width=420)
     return (
-        layer.facet(row=alt.Row("kind:N", title=None))
+        layer.facet(row=alt.Row("kind:N", title=None), column=alt.Column("role:N", title=None))
         .resolve_scale(x="independent", y="independent")
         .properties(
             title=alt.Title(
                 f"Simulated vs published: {name}",
-                subtitle="Grey: band; black tick: published; dot: simulated (95% interval)",
+                subtitle="Grey: band; black tick: published; dot: simulated with its 95% interval "
+                "(in band only if the whole interval is inside)",
             )
         )
     )

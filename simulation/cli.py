@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -13,15 +15,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from simulation.guard import GuardedTyper
+from simulation.inputs import InputError, excerpt, validate_strict
 from simulation.parameters import parameter_document, parameter_markdown, parameter_rows
-from simulation.scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict, scenario_schema
+from simulation.results import check_out_file, check_out_root
+from simulation.scenario import Scenario, load_scenario, scenario_from_dict, scenario_schema
 
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    help="painsim: simulate the chronic pain - depression - poor sleep cycle in a synthetic population.",
-)
 err = Console(stderr=True)
 out = Console()
 wide = Console(stderr=True, width=max(err.width, 150))  # result tables: never squeezed into 80 columns
@@ -32,6 +31,31 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+# Every command runs inside one error path (simulation/guard.py): bad input exits 2 with a message,
+# Ctrl-C or SIGTERM exits 130 with nothing written, an internal error exits 1 with a saved traceback.
+app = GuardedTyper(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    help="painsim: simulate the chronic pain - depression - poor sleep cycle in a synthetic population.",
+    fail=_fail,
+)
+
+
+def _yaml_number(value: float | int, option: str) -> str:
+    """A command-line number as YAML reads it back as that number (1e-05 -> 1.0e-05)."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            _fail(f"{option} must be a finite number, got {value}.")
+        text = repr(value)
+        mantissa, _, exponent = text.partition("e")
+        if exponent and "." not in mantissa:
+            text = f"{mantissa}.0e{exponent if exponent[0] in '+-' else '+' + exponent}"
+        return text
+    return str(value)
+
+
 def _option_overrides(population, years, days, replicates, seed) -> list[str]:
     if years is not None and days is not None:
         _fail("give --years or --days, not both.")
@@ -39,7 +63,7 @@ def _option_overrides(population, years, days, replicates, seed) -> list[str]:
     if population is not None:
         overrides.append(f"population={population}")
     if years is not None:
-        overrides.append(f"years={years}")
+        overrides.append(f"years={_yaml_number(years, '--years')}")
     if days is not None:
         overrides.append(f"days={days}")
     if replicates is not None:
@@ -53,10 +77,7 @@ def _resolved(
     path: Path | None, set_: list[str] | None, population=None, years=None, days=None, replicates=None, seed=None
 ) -> Scenario:
     """The scenario with --set and option overrides, or exit 2 with the error."""
-    try:
-        return resolve_scenario(path, [*(set_ or []), *_option_overrides(population, years, days, replicates, seed)])
-    except ScenarioError as exc:
-        _fail(str(exc))
+    return resolve_scenario(path, [*(set_ or []), *_option_overrides(population, years, days, replicates, seed)])
 
 
 def _interval_text(low: float, high: float, fmt=lambda v: f"{v:.3g}") -> str:
@@ -73,7 +94,15 @@ def resolve_scenario(path: Path | None, overrides: list[str]) -> Scenario:
     for text in overrides:
         parts, value = parse_override(text)
         _apply_override(data, parts, value, text)
-    return scenario_from_dict(data, "built-in baseline" + (f" (with {', '.join(overrides)})" if overrides else ""))
+    shown = f" (with {excerpt(', '.join(overrides), 200)[1:-1]})" if overrides else ""
+    return scenario_from_dict(data, "built-in baseline" + shown)
+
+
+def _out_path(text: str | Path) -> Path:
+    """--out as given: an empty path is refused here, before typer turns it into '.'."""
+    if not str(text).strip():
+        raise typer.BadParameter("the path is empty; give a folder, for example --out results.")
+    return Path(text)
 
 
 PopulationOpt = Annotated[int | None, typer.Option("--population", "-n", help="Number of people.")]
@@ -84,7 +113,9 @@ SeedOpt = Annotated[int | None, typer.Option(help="Run seed.")]
 JobsOpt = Annotated[
     int | None, typer.Option("--jobs", "-j", help="Worker processes (default: one per task, up to the cores).")
 ]
-OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder under which the run's folder is made.")]
+OutOpt = Annotated[
+    Path, typer.Option("--out", "-o", parser=_out_path, help="Folder under which the run's folder is made.")
+]
 SetOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -133,6 +164,7 @@ def run(
     if jobs is not None and jobs < 1:
         _fail(f"--jobs must be 1 or more, got {jobs}.")
     resolved = _resolved(scenario, set_, population, years, days, replicates, seed)
+    check_out_root(out_dir)
     n_jobs = default_jobs(resolved.replicates) if jobs is None else jobs
     err.print(
         f"painsim: {resolved.name}: {resolved.population:,} people x {resolved.duration_days:,} days x "
@@ -212,10 +244,8 @@ def compare(
     if jobs is not None and jobs < 1:
         _fail(f"--jobs must be 1 or more, got {jobs}.")
     overrides = [*(set_ or []), *_option_overrides(population, years, days, replicates, seed)]
-    try:
-        resolved = [resolve_scenario(path, overrides) for path in scenarios]
-    except ScenarioError as exc:
-        _fail(str(exc))
+    resolved = [resolve_scenario(path, overrides) for path in scenarios]
+    check_out_root(out_dir)
     names = [s.name for s in resolved]
     if len(set(names)) < len(names):
         _fail(f"scenario names must differ to be compared; got {', '.join(names)}.")
@@ -223,7 +253,7 @@ def compare(
     if reference is not None:
         matches = [i for i, (s, p) in enumerate(zip(resolved, scenarios, strict=True)) if reference in (s.name, str(p))]
         if not matches:
-            _fail(f"--reference {reference!r} is none of the scenarios: {', '.join(names)}.")
+            _fail(f"--reference {excerpt(reference)} is none of the scenarios: {', '.join(names)}.")
         ref = matches[0]
     first = resolved[ref]
     n_tasks = len(resolved) * first.replicates
@@ -306,6 +336,7 @@ def trial(
     quiet: QuietOpt = False,
 ) -> None:
     """Run virtual trials as their papers did and compare with the published results."""
+    from simulation.scenario import _describe
     from simulation.trial import load_trial, run_trial, write_trials
 
     if jobs is not None and jobs < 1:
@@ -314,13 +345,12 @@ def trial(
                                  "seed": seed}.items() if v is not None}  # fmt: skip
     trials = []
     for path in files:
-        try:
-            loaded = load_trial(path)
-            trials.append(type(loaded).model_validate({**loaded.model_dump(), **changes}))
-        except ScenarioError as exc:
-            _fail(str(exc))
-        except ValueError as exc:
-            _fail(f"{path}: {exc}")
+        loaded = load_trial(path)
+        model = type(loaded)
+        source = f"{path} (with command-line options)"
+        trials.append(validate_strict(model, {**loaded.model_dump(mode="json"), **changes}, source, "trial",
+                                      functools.partial(_describe, model=model)))  # fmt: skip
+    check_out_root(out_dir)
     results = []
     with _progress(quiet, "replicates") as progress:
         for t in trials:
@@ -335,16 +365,22 @@ def trial(
         folder = write_trials(results, out_dir, charts=charts)
     except OSError as exc:
         _fail(f"could not write results under {out_dir}: {exc}. Nothing was left behind.", code=1)
-    table = Table(title="Virtual trials: published vs simulated (mean across replicates, 95% interval)")
-    for col in ("trial", "outcome", "arm", "week", "published", "band", "simulated", "within"):
+    import pandas as pd
+
+    from simulation.validation import counts_sentence
+
+    combined = pd.concat([r.published for r in results], ignore_index=True)
+    table = Table(title="Virtual trials: published vs simulated (mean across replicates, 95% interval)",
+                  caption=counts_sentence(combined))  # fmt: skip
+    for col in ("trial", "outcome", "arm", "week", "published", "band", "simulated", "verdict", "role", "fitted_to"):
         table.add_column(col, justify="right" if col in ("week", "published", "simulated") else "left")
-    for result in results:
-        for r in result.published.itertuples():
-            interval = _interval_text(r.simulated_low, r.simulated_high)
-            table.add_row(r.trial, r.metric, r.arm, f"{r.week:g}", f"{r.published:g}",
-                          f"{r.band_low:g} to {r.band_high:g}", f"{r.simulated:.3g}{interval}",
-                          "yes" if r.within_band else "NO")  # fmt: skip
+    for r in combined.itertuples():
+        interval = _interval_text(r.simulated_low, r.simulated_high)
+        table.add_row(r.trial, r.metric, r.arm, f"{r.week:g}", f"{r.published:g}",
+                      f"{r.band_low:g} to {r.band_high:g}", f"{r.simulated:.3g}{interval}",
+                      r.verdict, r.role, r.fitted_to)  # fmt: skip
     wide.print(table)
+    err.print(counts_sentence(combined), highlight=False)
     err.print(f"painsim: wrote {folder}", highlight=False)
     print(folder)
 
@@ -355,10 +391,17 @@ TargetsOpt = Annotated[Path | None, typer.Option("--targets", help="Targets file
 def _load_targets(path: Path | None):
     from simulation.validation import DEFAULT_TARGETS, load_targets
 
-    try:
-        return load_targets(path or DEFAULT_TARGETS), (path or DEFAULT_TARGETS)
-    except ScenarioError as exc:
-        _fail(str(exc))
+    return load_targets(path or DEFAULT_TARGETS), (path or DEFAULT_TARGETS)
+
+
+def _check_cohort(sample: int, population: int, follow_up: float, incidence: float, where: str) -> None:
+    """A cohort study that cannot be run as asked is bad input (exit 2), said before any simulating."""
+    if not 10 <= sample <= population:
+        raise InputError(f"{where}: the cohort sample ({sample:,}) must be at least 10 and at most the "
+                         f"population ({population:,}).")  # fmt: skip
+    for label, years in (("follow-up", follow_up), ("incidence window", incidence)):
+        if not (math.isfinite(years) and 0 < years <= 50):
+            raise InputError(f"{where}: the {label} must be more than 0 and at most 50 years, got {years:g}.")
 
 
 @app.command()
@@ -379,8 +422,12 @@ def validate(
     from simulation.validation import validate as run_validation
     from simulation.validation import write_validation
 
-    loaded, _ = _load_targets(targets)
+    loaded, targets_path = _load_targets(targets)
     resolved = _resolved(scenario, set_, population, replicates=replicates, seed=seed)
+    if loaded.needs_cohort:
+        c = loaded.cohort
+        _check_cohort(c.sample_size, resolved.population, c.follow_up_years, c.incidence_years, str(targets_path))
+    check_out_root(out_dir)
     n_jobs = default_jobs(resolved.replicates) if jobs is None else jobs
     err.print(f"painsim: validating {resolved.name}: {resolved.population:,} people x {resolved.replicates} "
               f"replicates; cohort of {loaded.cohort.sample_size:,} over {loaded.cohort.follow_up_years:g} years",
@@ -440,6 +487,11 @@ def calibrate(
                   f"{', '.join(loaded.free_parameters)}.")  # fmt: skip
         loaded = loaded.model_copy(update={"free_parameters": {k: loaded.free_parameters[k] for k in free}})
     resolved = _resolved(scenario, set_, population, replicates=replicates, seed=seed)
+    if loaded.needs_cohort:
+        c = loaded.cohort
+        _check_cohort(c.sample_size, resolved.population, c.follow_up_years, c.incidence_years, str(targets_path))
+    check_out_file(study, "--study")
+    check_out_file(output, "--output")
     n_jobs = default_jobs(resolved.replicates) if jobs is None else jobs
     study.parent.mkdir(parents=True, exist_ok=True)
     err.print(
@@ -487,6 +539,7 @@ def cohort(
     from simulation.cohort import run_cohort
 
     resolved = _resolved(scenario, set_, population, seed=seed)
+    _check_cohort(sample, resolved.population, follow_up, incidence, "painsim cohort --sample/--follow-up-years")
     stats = run_cohort(resolved, sample, follow_up, incidence).statistics()
     view = Table(title=f"Cohort study of {resolved.name}: {sample:,} people, {follow_up:g} years")
     view.add_column("statistic")
@@ -505,10 +558,7 @@ def params(
     ] = None,
 ) -> None:
     """Print every model parameter with value, unit, bounds, basis and source."""
-    try:
-        values = load_scenario(scenario).parameters if scenario is not None else None
-    except ScenarioError as exc:
-        _fail(str(exc))
+    values = load_scenario(scenario).parameters if scenario is not None else None
     rows = parameter_rows(values)
     if fmt == "json":
         print(json.dumps(rows, indent=2))
@@ -533,7 +583,7 @@ def params(
             )
         Console(width=max(out.width, 160)).print(table)
     else:
-        _fail(f"--format {fmt!r} is not one of: table, csv, markdown, json.")
+        _fail(f"--format {excerpt(fmt)} is not one of: table, csv, markdown, json.")
 
 
 @app.command()
@@ -574,6 +624,7 @@ def schema(
     if output is None:
         print(text)
     else:
+        check_out_file(output, "--output")
         output.write_text(text + "\n")
         err.print(f"painsim: wrote {output}")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from simulation.declare import bounds_of, provenance_of
 from simulation.population import PopulationParams
@@ -44,6 +44,22 @@ class ModelParams(BaseModel):
     care: CareParams = Field(default_factory=CareParams)
     status: StatusParams = Field(default_factory=StatusParams)
     utility: UtilityParams = Field(default_factory=UtilityParams)
+
+    @model_validator(mode="after")
+    def _consistent_windows(self) -> ModelParams:
+        """Status thresholds that could never be met, or that contradict each other, are errors."""
+        st = self.status
+        pairs = (
+            ("midus_min_days", "midus_window_days", "pain days needed cannot exceed the days of the window"),
+            ("mde_min_days", "mde_lookback_days", "an episode cannot be longer than the window it is counted in"),
+            ("opioid_misuse_dependence", "opioid_addiction_dependence", "misuse begins at or below addiction"),
+        )
+        for low, high, why in pairs:
+            if getattr(st, low) > getattr(st, high):
+                raise ValueError(
+                    f"status.{low} ({getattr(st, low):g}) is above status.{high} ({getattr(st, high):g}): {why}"
+                )
+        return self
 
 
 COURSE_UNITS = {

@@ -7,11 +7,16 @@ replicates run in one process or spread over many, in any order.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from queue import Empty
@@ -55,7 +60,11 @@ def run_replicate(scenario: Scenario, replicate: int, progress: Callable[[int], 
     )
 
 
-def _run_task(scenario: Scenario, replicate: int, key, queue) -> ReplicateResult:
+_PROGRESS = None  # in a worker: the queue progress is reported on (set by `_init_worker`)
+
+
+def _run_task(scenario: Scenario, replicate: int, key) -> ReplicateResult:
+    queue = _PROGRESS
     report = (lambda done: queue.put((key, done))) if queue is not None else None
     return run_replicate(scenario, replicate, report)
 
@@ -182,10 +191,9 @@ def run_many(
 
 
 def _run_pool(tasks, jobs: int, progress) -> dict[tuple[int, int], ReplicateResult]:
-    context = multiprocessing.get_context("spawn")
-    with context.Manager() as manager, ProcessPoolExecutor(jobs, mp_context=context) as pool:
-        queue = manager.Queue() if progress is not None else None
-        pending = {pool.submit(_run_task, s, r, (i, r), queue): (i, r) for i, s, r in tasks}
+    queue = multiprocessing.get_context("spawn").Queue() if progress is not None else None
+    with worker_pool(jobs, progress_queue=queue) as pool:
+        pending = {pool.submit(_run_task, s, r, (i, r)): (i, r) for i, s, r in tasks}
         results = {}
         while pending:
             finished, _ = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
@@ -194,6 +202,84 @@ def _run_pool(tasks, jobs: int, progress) -> dict[tuple[int, int], ReplicateResu
             _drain(queue, progress)
         _drain(queue, progress)
         return results
+
+
+# ---------------------------------------------------------------------------------------------
+# Worker processes that never outlive the run
+
+
+@contextmanager
+def worker_pool(jobs: int, progress_queue=None) -> Iterator[ProcessPoolExecutor]:
+    """A process pool whose workers leave interrupts to the parent and die with it.
+
+    Workers are started at once with SIGINT ignored (the setting survives the spawn, so a Ctrl-C
+    in the first seconds, while they still import, prints no traceback from them); each watches
+    its parent and exits when the parent is gone, even after SIGKILL. If the `with` block is left
+    by an exception (an interrupt, SIGTERM, an error), the workers are terminated at once rather
+    than waited for. No manager process: progress goes through `progress_queue`, given to each
+    worker when it starts.
+    """
+    context = multiprocessing.get_context("spawn")
+    previous = _ignore_sigint()
+    try:
+        pool = ProcessPoolExecutor(
+            jobs, mp_context=context, initializer=_init_worker, initargs=(os.getpid(), progress_queue)
+        )
+        launch = getattr(pool, "_launch_processes", None)  # start every worker while SIGINT is ignored
+        if launch is not None:
+            launch()
+    finally:
+        _restore_sigint(previous)
+    try:
+        yield pool
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _ignore_sigint():
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _restore_sigint(previous) -> None:
+    if previous is not None:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with suppress(Exception):
+            process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with suppress(Exception):
+            process.join(timeout=3)
+            if process.is_alive():
+                process.kill()
+
+
+def _init_worker(parent: int, progress_queue) -> None:
+    """First thing a worker runs: keep the progress queue, ignore Ctrl-C, die with the parent."""
+    global _PROGRESS
+    _PROGRESS = progress_queue
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        with suppress(Exception):  # PR_SET_PDEATHSIG: the kernel kills us when the parent dies
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="painsim-watch-parent").start()
+
+
+def _watch_parent(parent: int) -> None:
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            os._exit(1)
 
 
 def _drain(queue, progress) -> None:

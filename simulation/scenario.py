@@ -9,13 +9,23 @@ extending file wins, lists are replaced). Unknown keys are errors everywhere: a 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any, Union
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from simulation.declare import bounds_of
+from simulation.inputs import (
+    InputError,
+    check_values,
+    error_words,
+    excerpt,
+    parse_value,
+    read_yaml,
+    short_path,
+    validate_strict,
+)
 from simulation.parameters import ModelParams
 from simulation.units import years_to_days
 
@@ -24,8 +34,9 @@ DEFAULT_YEARS = 10.0
 _DURATION_KEYS = ("years", "days")
 
 
-class ScenarioError(ValueError):
-    """A scenario that cannot be used; the message names the file, the field and what is allowed."""
+# A scenario (or trial, or targets file) that cannot be used; the message names the file, the field
+# and what is allowed. One class for every input file, so every command handles them alike.
+ScenarioError = InputError
 
 
 class Outputs(BaseModel):
@@ -108,6 +119,14 @@ class Scenario(BaseModel):
             raise ValueError("give the duration as `years` or as `days`, not both")
         if self.years is None and self.days is None:
             self.years = DEFAULT_YEARS
+        if self.duration_days < 1:
+            raise ValueError(f"`years: {self.years:g}` is less than one day; a run lasts at least one day")
+        for i, block in enumerate(self.interventions):
+            if block.start_day >= self.duration_days:
+                raise ValueError(
+                    f"interventions.{i}.start_day ({block.start_day}) is not before the end of the run "
+                    f"(day {self.duration_days}); the programme would never open"
+                )
         return self
 
     @property
@@ -128,56 +147,14 @@ def scenario_schema() -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Loading
+# Loading (the guards themselves are in `simulation.inputs`)
+
+MAX_EXTENDS = 16  # files in one `extends:` chain; the shipped scenarios use 2
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """Safe loader that refuses duplicate keys instead of keeping the last one silently."""
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(
-            f"{path}: scenario file not found. Give the path of a YAML scenario file, "
-            "for example scenarios/baseline.yaml."
-        ) from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
-        raise ScenarioError(
-            f"{path}: cannot read the scenario file ({exc}). A scenario is a UTF-8 YAML text file."
-        ) from None
-    try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(
-            f"{path}: malformed YAML{where}: {problem}. "
-            "Fix the syntax; a scenario is a YAML mapping of `key: value` lines."
-        ) from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise ScenarioError(
-            f"{path}: the top level must be a mapping of fields (`population: 10000`, ...), "
-            f"not a {type(data).__name__}."
-        )
-    return data
+def _read_yaml(path: Path, kind: str = "scenario") -> dict[str, Any]:
+    """A scenario (or `kind`) file read within the input limits into a mapping."""
+    return read_yaml(path, kind)
 
 
 def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
@@ -190,24 +167,39 @@ def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _read_with_extends(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
-    path = path.resolve() if path.exists() else path
-    if path in chain:
-        cycle = " -> ".join(str(p) for p in (*chain, path))
-        raise ScenarioError(f"{chain[0]}: field `extends`: the files extend each other in a loop ({cycle}).")
+def _read_with_extends(path: Path, chain: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The file's data merged over its `extends:` chain. A problem in a parent is reported as a
+    problem of the extending file's field `extends`, naming the parent; loops and chains longer
+    than `MAX_EXTENDS` are errors."""
     data = _read_yaml(path)
     parent = data.get("extends")
     if parent is None:
         return data
-    if not isinstance(parent, str):
-        raise ScenarioError(f"{path}: field `extends`: must be the path of another scenario file, got {parent!r}.")
-    parent_path = (path.parent / parent) if not Path(parent).is_absolute() else Path(parent)
-    if not parent_path.exists():
+    if not isinstance(parent, str) or not parent.strip():
         raise ScenarioError(
-            f"{path}: field `extends`: file {parent_path} not found (paths are relative "
-            "to the extending file's folder)."
+            f"{short_path(path)}: field `extends`: must be the path of another scenario file, got {excerpt(parent)}."
         )
-    inherited = _read_with_extends(parent_path, (*chain, path))
+    here = os.path.realpath(path)
+    chain = (*chain, here)
+    parent_path = (path.parent / parent) if not Path(parent).is_absolute() else Path(parent)
+    try:
+        there = os.path.realpath(parent_path)
+    except (OSError, ValueError):
+        there = str(parent_path)
+    where = f"{short_path(path)}: field `extends`"
+    if there in chain:
+        cycle = " -> ".join(short_path(p, 80) for p in (*chain, there))
+        raise ScenarioError(f"{where}: the files extend each other in a loop ({cycle}).")
+    if len(chain) >= MAX_EXTENDS:
+        raise ScenarioError(f"{where}: more than {MAX_EXTENDS} files extend one another; shorten the chain.")
+    if not os.path.lexists(parent_path):
+        raise ScenarioError(
+            f"{where}: file {short_path(parent_path)} not found (paths are relative to the extending file's folder)."
+        )
+    try:
+        inherited = _read_with_extends(parent_path, chain)
+    except InputError as exc:
+        raise ScenarioError(f"{where}: {exc}") from None
     if any(key in data for key in _DURATION_KEYS):
         inherited = {k: v for k, v in inherited.items() if k not in _DURATION_KEYS}
     merged = _merge(inherited, data)
@@ -215,22 +207,29 @@ def _read_with_extends(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, An
     return merged
 
 
+MAX_SET_DEPTH = 8  # dotted parts of a --set key
+
+
 def parse_override(text: str) -> tuple[list[str], Any]:
     """Parse one `--set path.to.field=value` (the value is read as YAML: 0.5, true, [1, 2])."""
+    shown = excerpt(text)[1:-1]
     if "=" not in text:
-        raise ScenarioError(f"--set {text}: expected KEY=VALUE, for example --set parameters.pain.from_poor_sleep=0.6")
+        raise ScenarioError(f"--set {shown}: expected KEY=VALUE, for example --set parameters.pain.from_poor_sleep=0.6")
     key, raw = text.split("=", 1)
     parts = [p for p in key.strip().split(".") if p]
     if not parts:
-        raise ScenarioError(f"--set {text}: the key before '=' is empty.")
-    try:
-        value = yaml.safe_load(raw) if raw.strip() else None
-    except yaml.YAMLError:
-        value = raw
+        raise ScenarioError(f"--set {shown}: the key before '=' is empty.")
+    if len(parts) > MAX_SET_DEPTH:
+        raise ScenarioError(f"--set {shown}: a key has at most {MAX_SET_DEPTH} dotted parts.")
+    if parts[0] == "extends":
+        raise ScenarioError(f"--set {shown}: `extends` can be given only in a scenario file, not with --set.")
+    value = parse_value(raw, f"--set {shown}") if raw.strip() else None
+    check_values(value, f"--set {shown}")
     return parts, value
 
 
 def _apply_override(data: dict[str, Any], parts: list[str], value: Any, text: str) -> None:
+    text = excerpt(text)[1:-1]
     if len(parts) == 1 and parts[0] in _DURATION_KEYS and value is not None:
         for key in _DURATION_KEYS:
             data.pop(key, None)
@@ -294,30 +293,33 @@ def _field_help(loc: tuple[Any, ...]) -> str:
     return f" (allowed: {lo} to {hi}, unit: {unit})"
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: dict[str, Any], model: type[BaseModel] | None = None) -> str:
+    """One validation error in the project's words: the dotted field, what is wrong, what is allowed."""
     loc = tuple(error["loc"])
     path = ".".join(str(p) for p in loc) or "(top level)"
     kind = error["type"]
     if kind == "extra_forbidden":
-        allowed = _allowed_fields(Scenario, loc[:-1])
+        allowed = _allowed_fields(model or Scenario, loc[:-1])
         hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""
         return f"field `{path}` is not a known field{hint}"
+    if not loc:
+        return error_words(error)
     got = error.get("input")
-    got_text = "" if isinstance(got, dict) else f" (got {got!r})"
-    return f"field `{path}`: {error['msg'].replace('Value error, ', '')}{got_text}{_field_help(loc)}"
+    got_text = "" if isinstance(got, dict) or kind == "missing" else f" (got {excerpt(got)})"
+    return f"field `{path}`: {error_words(error)}{got_text}{_field_help(loc)}"
 
 
 def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
-    """Validate plain data into a `Scenario`, raising `ScenarioError` naming `source`."""
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as exc:
-        problems = [_describe(e) for e in exc.errors()]
-        head = f"{source}: {len(problems)} problem{'s' if len(problems) > 1 else ''} in the scenario: "
-        raise ScenarioError(
-            head + "; ".join(problems) + ". See `painsim schema` for every field and "
-            "`painsim params` for parameter names, units and bounds."
-        ) from None
+    """Validate plain data (from a file or the command line) strictly into a `Scenario`, raising
+    `ScenarioError` naming `source`: no string or boolean passes for a number, no NaN."""
+    return validate_strict(
+        Scenario,
+        data,
+        source,
+        "scenario",
+        _describe,
+        "See `painsim schema` for every field and `painsim params` for parameter names, units and bounds.",
+    )
 
 
 def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scenario:
@@ -333,5 +335,5 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scena
     for text in overrides or []:
         parts, value = parse_override(text)
         _apply_override(data, parts, value, text)
-    source = str(path) + (f" (with --set {', '.join(overrides)})" if overrides else "")
+    source = short_path(path) + (f" (with --set {excerpt(', '.join(overrides), 200)[1:-1]})" if overrides else "")
     return scenario_from_dict(data, source)

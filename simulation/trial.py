@@ -14,17 +14,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from simulation.inputs import short_path, validate_strict
 from simulation.interventions.base import Eligibility
 from simulation.model import PainCycleModel
 from simulation.parameters import ModelParams
 from simulation.rng import stream
-from simulation.scenario import InterventionBlock, Scenario, ScenarioError, _describe, _read_yaml
+from simulation.scenario import InterventionBlock, Scenario, _describe, _read_yaml
 from simulation.state import isi_reading
 
 Metric = Literal[
@@ -99,7 +100,9 @@ class Trial(BaseModel):
     parameters: ModelParams = Field(default_factory=ModelParams, description="Model parameter overrides.")
     entry: Eligibility = Field(default_factory=Eligibility, description="Entry criteria at randomisation.")
     arms: list[Arm] = Field(min_length=2, description="The arms; the first is the control.")
-    follow_up_weeks: list[float] = Field(min_length=1, description="When outcomes are measured.")
+    follow_up_weeks: list[Annotated[float, Field(gt=0, le=520)]] = Field(
+        min_length=1, description="When outcomes are measured (weeks, at most 10 years)."
+    )
     published: list[Published] = Field(default_factory=list, description="Published results to reproduce.")
 
     @model_validator(mode="after")
@@ -122,16 +125,10 @@ class Trial(BaseModel):
 
 
 def load_trial(path: str | Path) -> Trial:
-    """Load and validate a trial file; errors name the file and the field (`ScenarioError`)."""
+    """Load and validate a trial file strictly; errors name the file and the field (`ScenarioError`)."""
     path = Path(path)
-    data = _read_yaml(path)
-    try:
-        return Trial.model_validate(data)
-    except ValidationError as exc:
-        problems = [_describe(e) for e in exc.errors()]
-        raise ScenarioError(
-            f"{path}: {len(problems)} problem{'s' if len(problems) > 1 else ''} in the trial: " + "; ".join(problems)
-        ) from None
+    data = _read_yaml(path, "trial")
+    return validate_strict(Trial, data, short_path(path), "trial", lambda e: _describe(e, Trial))
 
 
 def _hedges_g(control: np.ndarray, arm: np.ndarray) -> float:
@@ -251,22 +248,28 @@ def _measure(trial, model, arms, baseline_pain, programmes, week_pain, filled, w
     return rows
 
 
+SHARE_METRICS = ("responders", "dropout", "side_effect_dropout", "attended_75", "opioid_misuse", "opioid_addiction")
+
+
 def _summarise_trial(trial: Trial, runs: pd.DataFrame) -> pd.DataFrame:
-    from simulation.compare import _interval
+    from simulation.verdicts import interval
 
     rows = []
     for (arm, week, metric), part in runs.groupby(["arm", "week", "metric"], sort=False):
-        mean, low, high = _interval(part["value"].to_numpy())
+        mean, low, high = interval(part["value"].to_numpy(), "share" if metric in SHARE_METRICS else "linear")
         rows.append({"arm": arm, "week": week, "metric": metric, "mean": mean, "ci95_low": low, "ci95_high": high})
     return pd.DataFrame(rows)
 
 
 def published_vs_simulated(trial: Trial, summary: pd.DataFrame) -> pd.DataFrame:
     """One row per published result: the published value and band beside the simulated mean and interval."""
+    from simulation.verdicts import verdict
+
     rows = []
     indexed = summary.set_index(["arm", "week", "metric"])
     for p in trial.published:
         sim = indexed.loc[(p.arm, p.week, p.metric)]
+        judged = verdict(sim["ci95_low"], sim["ci95_high"], p.band)
         rows.append(
             {
                 "trial": trial.name,
@@ -279,7 +282,10 @@ def published_vs_simulated(trial: Trial, summary: pd.DataFrame) -> pd.DataFrame:
                 "simulated": sim["mean"],
                 "simulated_low": sim["ci95_low"],
                 "simulated_high": sim["ci95_high"],
-                "within_band": bool(p.band[0] <= sim["mean"] <= p.band[1]),
+                "verdict": judged,
+                "within_band": judged == "in band",
+                "role": p.role,
+                "fitted_to": ", ".join(p.fitted_to),
                 "source": p.source,
             }
         )
@@ -297,11 +303,9 @@ class TrialResult:
 
 def run_trial(trial: Trial, jobs: int | None = None, progress=None) -> TrialResult:
     """Run every replicate of a trial (in parallel when `jobs` > 1) and compare with the paper."""
-    import multiprocessing
     import time
-    from concurrent.futures import ProcessPoolExecutor
 
-    from simulation.runner import default_jobs
+    from simulation.runner import default_jobs, worker_pool
 
     t0 = time.perf_counter()
     jobs = default_jobs(trial.replicates) if jobs is None else max(1, jobs)
@@ -312,8 +316,7 @@ def run_trial(trial: Trial, jobs: int | None = None, progress=None) -> TrialResu
             if progress:
                 progress(r)
     else:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        with worker_pool(jobs) as pool:
             futures = [pool.submit(run_trial_replicate, trial, r) for r in range(trial.replicates)]
             frames = []
             for r, future in enumerate(futures):
@@ -325,15 +328,20 @@ def run_trial(trial: Trial, jobs: int | None = None, progress=None) -> TrialResu
 
 def published_markdown(table: pd.DataFrame) -> str:
     """Published vs simulated as a Markdown table (the README's trial table is this)."""
+    from simulation.validation import counts_sentence
+
     lines = [
-        "| trial | outcome | arm | week | published | band | simulated (95% interval) | within band |",
-        "|---|---|---|---|---|---|---|---|",
+        counts_sentence(table),
+        "",
+        "| trial | outcome | arm | week | published | band | simulated (95% interval) | verdict | role | fitted_to |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in table.itertuples():
         interval = "" if np.isnan(r.simulated_low) else f" ({r.simulated_low:.3g} to {r.simulated_high:.3g})"
+        mark = r.verdict if r.verdict == "in band" else f"**{r.verdict}**"
         lines.append(
             f"| {r.trial} | {r.metric} | {r.arm} | {r.week:g} | {r.published:g} | {r.band_low:g} to {r.band_high:g} "
-            f"| {r.simulated:.3g}{interval} | {'yes' if r.within_band else '**no**'} |"
+            f"| {r.simulated:.3g}{interval} | {mark} | {r.role} | {r.fitted_to} |"
         )
     return "\n".join(lines)
 

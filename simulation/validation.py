@@ -16,9 +16,10 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from simulation.scenario import Scenario, ScenarioError, _describe, _read_yaml
+from simulation.inputs import short_path, validate_strict
+from simulation.scenario import Scenario, _describe, _read_yaml
 
 DEFAULT_TARGETS = Path(__file__).resolve().parents[1] / "calibration" / "targets.yaml"
 
@@ -118,12 +119,10 @@ class Targets(BaseModel):
 
 
 def load_targets(path: str | Path = DEFAULT_TARGETS) -> Targets:
+    """Load and validate a targets file strictly; errors name the file and the field (`ScenarioError`)."""
     path = Path(path)
-    try:
-        return Targets.model_validate(_read_yaml(path))
-    except ValidationError as exc:
-        problems = [_describe(e) for e in exc.errors()]
-        raise ScenarioError(f"{path}: {len(problems)} problem(s) in the targets: " + "; ".join(problems)) from None
+    data = _read_yaml(path, "targets")
+    return validate_strict(Targets, data, short_path(path), "targets", lambda e: _describe(e, Targets))
 
 
 def measure_replicate(scenario: Scenario, targets: Targets, replicate: int, cohort: bool = True) -> dict[str, float]:
@@ -146,8 +145,7 @@ def _measure_task(args) -> dict[str, float]:
 
 def measure(scenario: Scenario, targets: Targets, jobs: int = 1, cohort: bool = True, progress=None) -> pd.DataFrame:
     """Every target in every replicate: one row per replicate."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from simulation.runner import worker_pool
 
     tasks = [(scenario, targets, r, cohort) for r in range(scenario.replicates)]
     rows = []
@@ -157,7 +155,7 @@ def measure(scenario: Scenario, targets: Targets, jobs: int = 1, cohort: bool = 
             if progress:
                 progress()
     else:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        with worker_pool(jobs) as pool:
             for row in pool.map(_measure_task, tasks):
                 rows.append(row)
                 if progress:

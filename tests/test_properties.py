@@ -66,6 +66,11 @@ def parameter_sets(draw) -> dict[str, dict[str, float]]:
     for row in ROWS:
         group, name = row["name"].split(".", 1)
         out.setdefault(group, {})[name] = draw(_value(row), label=row["name"])
+    status = out["status"]  # thresholds that must be ordered to be met (ModelParams checks them)
+    for low, high in (("midus_min_days", "midus_window_days"), ("mde_min_days", "mde_lookback_days"),
+                      ("opioid_misuse_dependence", "opioid_addiction_dependence")):  # fmt: skip
+        if status[low] > status[high]:
+            status[low] = status[high]
     return out
 
 

@@ -15,7 +15,7 @@ import zlib
 from typing import Any, ClassVar, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from simulation.declare import param
 from simulation.interventions.effects import Modifiers
@@ -47,6 +47,12 @@ class Eligibility(BaseModel):
     min_isi: float = Field(0.0, ge=0.0, le=28.0, description="Lowest ISI (last fortnight).")
     age_min: float = Field(18.0, ge=18.0, le=90.0, description="Youngest age (years).")
     age_max: float = Field(90.0, ge=18.0, le=90.0, description="Oldest age (years).")
+
+    @model_validator(mode="after")
+    def _age_band(self) -> Eligibility:
+        if self.age_min > self.age_max:
+            raise ValueError(f"age_min ({self.age_min:g}) is above age_max ({self.age_max:g}); no one is eligible")
+        return self
 
     def mask(self, model) -> np.ndarray:
         from simulation.outcomes import statuses
