@@ -80,6 +80,21 @@ def _resolved(
     return resolve_scenario(path, [*(set_ or []), *_option_overrides(population, years, days, replicates, seed)])
 
 
+def _reproducing_command() -> str:
+    """The command line that made a report, without the options that only say where and how to write it."""
+    dropped_with_value = {"--out", "-o", "--jobs", "-j"}
+    dropped = {"-q", "--quiet", "--charts", "--no-charts"}
+    words, skip = ["painsim"], False
+    for word in sys.argv[1:]:
+        if skip:
+            skip = False
+        elif word in dropped_with_value:
+            skip = True
+        elif word not in dropped and not any(word.startswith(f"{o}=") for o in dropped_with_value):
+            words.append(word)
+    return " ".join(words)
+
+
 def _interval_text(low: float, high: float, fmt=lambda v: f"{v:.3g}") -> str:
     return "" if np.isnan(low) else f" ({fmt(low)}, {fmt(high)})"
 
@@ -362,7 +377,7 @@ def trial(
             except KeyboardInterrupt:
                 _fail("interrupted; no results were written.", code=130)
     try:
-        folder = write_trials(results, out_dir, charts=charts)
+        folder = write_trials(results, out_dir, charts=charts, command=_reproducing_command())
     except OSError as exc:
         _fail(f"could not write results under {out_dir}: {exc}. Nothing was left behind.", code=1)
     import pandas as pd
@@ -436,7 +451,9 @@ def validate(
         task = progress.add_task("validating", total=resolved.replicates)
         table, per_replicate, wall = run_validation(resolved, loaded, jobs=n_jobs,
                                                     progress=lambda: progress.advance(task))  # fmt: skip
-    folder = write_validation(table, per_replicate, resolved, loaded, wall, out_dir, charts=charts)
+    folder = write_validation(
+        table, per_replicate, resolved, loaded, wall, out_dir, charts=charts, command=_reproducing_command()
+    )
     from simulation.validation import counts_sentence
 
     view = Table(title=f"Validation of {resolved.name}", caption=counts_sentence(table))

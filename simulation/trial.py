@@ -326,13 +326,14 @@ def run_trial(trial: Trial, jobs: int | None = None, progress=None) -> TrialResu
     return TrialResult(trial, pd.concat(frames, ignore_index=True), time.perf_counter() - t0)
 
 
-def published_markdown(table: pd.DataFrame) -> str:
+def published_markdown(table: pd.DataFrame, command: str | None = None) -> str:
     """Published vs simulated as a Markdown table (the README's trial table is this)."""
     from simulation.validation import counts_sentence
 
     lines = [
         counts_sentence(table),
         "",
+        *([f"Command: `{command}`", ""] if command else []),
         "| trial | outcome | arm | week | published | band | simulated (95% interval) | verdict | role | fitted_to |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
@@ -346,7 +347,9 @@ def published_markdown(table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def write_trials(results: list[TrialResult], out_root: str | Path = "results", charts: bool = True) -> Path:
+def write_trials(
+    results: list[TrialResult], out_root: str | Path = "results", charts: bool = True, command: str | None = None
+) -> Path:
     """Write one results folder (atomically) holding every trial's outputs and the combined
     published-vs-simulated table; return its path."""
     from simulation.results import atomic_folder, git_revision, list_files, package_versions
@@ -355,7 +358,7 @@ def write_trials(results: list[TrialResult], out_root: str | Path = "results", c
     with atomic_folder(out_root, name) as (staging, final):
         combined = pd.concat([r.published for r in results], ignore_index=True)
         combined.to_csv(staging / "published_vs_simulated.csv", index=False)
-        (staging / "published_vs_simulated.md").write_text(published_markdown(combined) + "\n")
+        (staging / "published_vs_simulated.md").write_text(published_markdown(combined, command) + "\n")
         for result in results:
             folder = staging / result.trial.name
             folder.mkdir()

@@ -203,13 +203,16 @@ def counts_sentence(table: pd.DataFrame) -> str:
     )
 
 
-def report_markdown(table: pd.DataFrame, scenario: Scenario, targets: Targets, wall: float) -> str:
+def report_markdown(
+    table: pd.DataFrame, scenario: Scenario, targets: Targets, wall: float, command: str | None = None
+) -> str:
     nan = int(table["nan_replicates"].sum())
     lines = [
         f"# Validation of `{scenario.name}`",
         "",
         counts_sentence(table),
         "",
+        *([f"Command: `{command}`", ""] if command else []),
         f"{scenario.population:,} people, {scenario.replicates} replicates, seed {scenario.seed}; cohort of "
         f"{targets.cohort.sample_size:,} surveyed in waves over {targets.cohort.follow_up_years:g} years. Simulated "
         "values are means across replicates with 95% intervals on the quantity's scale (logit for shares, log for "
@@ -245,13 +248,15 @@ def validate(scenario: Scenario, targets: Targets, jobs: int = 1, progress=None)
     return validation_table(targets, per_replicate), per_replicate, time.perf_counter() - t0
 
 
-def write_validation(table, per_replicate, scenario, targets, wall, out_root="results", charts=True) -> Path:
+def write_validation(
+    table, per_replicate, scenario, targets, wall, out_root="results", charts=True, command: str | None = None
+) -> Path:
     from simulation.results import atomic_folder, git_revision, list_files, package_versions
 
     with atomic_folder(out_root, f"validation-{scenario.name}") as (staging, final):
         table.to_csv(staging / "validation.csv", index=False)
         per_replicate.to_csv(staging / "replicates.csv", index=False)
-        (staging / "report.md").write_text(report_markdown(table, scenario, targets, wall))
+        (staging / "report.md").write_text(report_markdown(table, scenario, targets, wall, command))
         if charts:
             from simulation.charts import save_chart, validation_chart
 

@@ -18,8 +18,9 @@ from tests.conftest import tiny_scenario
 ALL_TYPES = sorted(REGISTRY)
 
 
-def run(interventions, days=120, population=1500, seed=4):
-    scenario = tiny_scenario(population=population, days=days, interventions=interventions, seed=seed)
+def run(interventions, days=120, population=1500, seed=4, parameters=None):
+    scenario = tiny_scenario(population=population, days=days, interventions=interventions, seed=seed,
+                             parameters=parameters or {})  # fmt: skip
     return PainCycleModel(scenario, agent_views=False).run()
 
 
@@ -158,12 +159,29 @@ def test_side_effect_dropout_matches_its_declared_rate():
 
 
 def test_opioids_build_dependence_and_it_raises_depression_risk():
-    model = run([{"type": "opioids", "coverage": 1.0, "eligibility": {"conditions": ["chronic_pain"]},
-                  "duration_weeks": 52}], days=300, population=3000)  # fmt: skip
+    """Seed 000: opioids bring dependence, and dependence depression. Among the people on opioids,
+    the more dependent are more often in a depressive episode, and with the dependence -> depression
+    edge cut (same seed, same people) fewer of them are."""
+    programme = [{"type": "opioids", "coverage": 1.0, "eligibility": {"conditions": ["chronic_pain"]},
+                  "duration_weeks": 52}]  # fmt: skip
+    model = run(programme, days=365, population=10_000)
     who = model.programmes[0].enrolled
     assert model.state.opioid_dependence[who].mean() > 0.1
     assert model.state.opioid_dependence[~who].max() == 0.0
     assert model.metrics()["opioid_misuse"] > 0
+    cut = run(programme, days=365, population=10_000, parameters={"mood": {"onset_from_opioid_dependence": 0.0}})
+    dependent = who & (model.state.opioid_dependence > 0.1)
+    assert dependent.sum() > 100
+    assert model.state.in_episode[dependent].mean() > cut.state.in_episode[dependent].mean()
+
+
+def test_an_intervention_can_be_offered_to_people_in_care_only():
+    """Eligibility `in_care`: only people seeing a clinician are enrolled (simulation.rules.care)."""
+    model = run([{"type": "cbt", "coverage": 1.0, "eligibility": {"conditions": ["in_care"]}}], days=1,
+                population=4000)  # fmt: skip
+    enrolled = model.programmes[0].enrolled
+    assert 50 < enrolled.sum() < 2000
+    assert (enrolled & ~model.state.in_care).mean() < 0.005  # a day later, almost all are still in care
 
 
 def test_costs_add_up_sessions_and_days():
