@@ -493,7 +493,7 @@ def calibrate(
 ) -> None:
     """Fit the free parameters of the targets file to its fitted targets (Optuna, resumable)."""
     from simulation.calibration import calibrate as run_calibration
-    from simulation.calibration import provenance
+    from simulation.calibration import objective_trace, provenance
     from simulation.runner import default_jobs
 
     loaded, targets_path = _load_targets(targets)
@@ -532,6 +532,9 @@ def calibrate(
     tmp = output.with_suffix(output.suffix + ".partial")
     tmp.write_text(text)
     tmp.replace(output)
+    trace = output.with_suffix(".trace.csv")
+    objective_trace(result).to_csv(trace.with_suffix(".partial"), index=False)
+    trace.with_suffix(".partial").replace(trace)
     view = Table(title=f"Best of {len(result.trials)} trials: objective {result.best_value:.3g}")
     view.add_column("parameter")
     view.add_column("fitted", justify="right")

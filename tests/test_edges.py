@@ -67,3 +67,14 @@ def test_edge_on_an_unknown_or_shared_parameter_is_a_clear_error():
     twice = edge("sleep", "pain", "pain.from_mood", mechanism="m", cites="seed 000", min_effect=0.1)
     with pytest.raises(EdgeError, match="already carries"):
         check_parameters([EDGES[0], twice, twice], ModelParams)
+
+
+def test_readme_causal_table_is_generated_from_the_declarations():
+    """The README's causal table is `simulation.edges.edge_markdown()` between its markers
+    (regenerate with `python -m simulation.edges --readme`)."""
+    from simulation.edges import README_END, README_START, edge_markdown
+    from tests.conftest import ROOT
+
+    text = (ROOT / "README.md").read_text()
+    block = text.split(README_START, 1)[1].split(README_END, 1)[0]
+    assert block.strip() == edge_markdown().strip()
