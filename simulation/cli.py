@@ -23,7 +23,7 @@ from simulation.scenario import Scenario, load_scenario, scenario_from_dict, sce
 
 err = Console(stderr=True)
 out = Console()
-wide = Console(stderr=True, width=max(err.width, 150))  # result tables: never squeezed into 80 columns
+wide = err  # result tables: rich fits them to the terminal (COLUMNS when not a terminal), folding long cells
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -201,27 +201,9 @@ def run(
         folder = write_results(result, out_dir, charts=charts and resolved.outputs.charts)
     except OSError as exc:
         _fail(f"could not write results under {out_dir}: {exc}. Nothing was left behind.", code=1)
-    summary = result.summary().set_index("outcome")
-    table = Table(title=f"{resolved.name}: end of run ({resolved.replicates} replicates, 95% interval of the mean)")
-    table.add_column("outcome")
-    table.add_column("mean", justify="right")
-    table.add_column("95% interval", justify="right")
-    for name in (
-        "chronic_pain",
-        "high_impact_chronic_pain",
-        "depression",
-        "insomnia",
-        "depression_given_chronic_pain",
-        "depression_given_no_chronic_pain",
-        "mean_pain",
-        "mean_phq9",
-        "mean_isi",
-    ):
-        row = summary.loc[name]
-        pct = not name.startswith("mean_")
-        fmt = (lambda v: f"{v:.1%}") if pct else (lambda v: f"{v:.2f}")
-        interval = "n/a (1 replicate)" if row["replicates"] < 2 else f"{fmt(row['ci95_low'])} - {fmt(row['ci95_high'])}"
-        table.add_row(name, fmt(row["mean"]), interval)
+    from simulation.tables import run_table
+
+    table = run_table(result.summary(), resolved.name, resolved.population, resolved.duration_days / 365.25)
     wide.print(table)
     err.print(f"painsim: wrote {folder} in {result.wall_seconds:.1f} s", highlight=False)
     print(folder)
@@ -296,46 +278,12 @@ def compare(
         folder = write_comparison(comparison, out_dir, charts=charts)
     except OSError as exc:
         _fail(f"could not write results under {out_dir}: {exc}. Nothing was left behind.", code=1)
-    wide.print(comparison_table(comparison))
+    from simulation.tables import comparison_tables
+
+    for table in comparison_tables(comparison):
+        wide.print(table)
     err.print(f"painsim: wrote {folder}", highlight=False)
     print(folder)
-
-
-def comparison_table(comparison) -> Table:
-    """The terminal summary: paired differences from the reference, costs and QALYs."""
-    table_data = comparison.table().set_index(["scenario", "outcome"])
-    econ = comparison.economics().set_index("scenario")
-    ref = comparison.names[comparison.reference]
-    shown = [("chronic_pain", "chronic pain"), ("depression", "depression"), ("insomnia", "insomnia"),
-             ("mean_pain", "pain (NRS)")]  # fmt: skip
-    table = Table(title=f"Differences from {ref} at the end of the run (95% interval, paired by replicate)")
-    table.add_column("scenario")
-    for _, label in shown:
-        table.add_column(label, justify="right")
-    table.add_column("treated", justify="right")
-    table.add_column("cost/person", justify="right")
-    table.add_column("QALYs/1000", justify="right")
-    table.add_column("USD/QALY", justify="right")
-    for name in comparison.names:
-        cells = []
-        for outcome, _ in shown:
-            row = table_data.loc[(name, outcome)]
-            pct = outcome != "mean_pain"
-            fmt = (lambda v: f"{100 * v:+.1f}") if pct else (lambda v: f"{v:+.2f}")
-            if name == ref:
-                level = f"{row['level']:.1%}" if pct else f"{row['level']:.2f}"
-                cells.append(level)
-            elif np.isnan(row["difference_low"]):
-                cells.append(fmt(row["difference"]))
-            else:
-                cells.append(f"{fmt(row['difference'])} ({fmt(row['difference_low'])}, {fmt(row['difference_high'])})")
-        e = econ.loc[name]
-        icer = "" if np.isnan(e["icer_usd_per_qaly"]) else f"{e['icer_usd_per_qaly']:,.0f}"
-        cells += [f"{e['treated']:,.0f}", f"{e['cost_per_person']:,.2f}",
-                  f"{1000 * e['incremental_qalys_per_person']:+.2f}" if name != ref else "", icer]  # fmt: skip
-        table.add_row(name, *cells)
-    table.caption = "Prevalences in percentage points; the reference row shows its levels."
-    return table
 
 
 @app.command()
