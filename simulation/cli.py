@@ -348,7 +348,10 @@ def trial(
     print(folder)
 
 
-TargetsOpt = Annotated[Path | None, typer.Option("--targets", help="Targets file (default: calibration/targets.yaml).")]
+TargetsOpt = Annotated[
+    Path | None,
+    typer.Option("--targets", help="Targets file (default: the shipped simulation/data/targets.yaml)."),
+]
 
 
 def _load_targets(path: Path | None):
@@ -422,12 +425,21 @@ def calibrate(
     scenario: Annotated[Path | None, typer.Argument(help="Scenario (default: the built-in baseline).")] = None,
     targets: TargetsOpt = None,
     trials: Annotated[int, typer.Option("--trials", help="Optuna trials in the study (in all, across resumes).")] = 60,
-    study: Annotated[Path, typer.Option("--study", help="SQLite file of the study; rerun to resume.")] = Path(
-        "calibration/study.db"
-    ),
-    output: Annotated[Path, typer.Option("--output", help="Where to write the fitted parameters.")] = Path(
-        "calibration/fitted.yaml"
-    ),
+    study: Annotated[
+        Path | None,
+        typer.Option(
+            "--study",
+            help="SQLite file of the study, kept where given; rerun to resume (default: in the results folder).",
+        ),
+    ] = None,  # fmt: skip
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", help="Also copy the fitted YAML here (the fit is in --out)."),
+    ] = None,
+    apply: Annotated[
+        Path | None,
+        typer.Option("--apply", help="Do not fit: make this fit file's values the shipped defaults (see apply-fit)."),
+    ] = None,
     free: Annotated[
         list[str] | None,
         typer.Option("--free", help="Fit only these of the targets file's free parameters (repeat); the rest stay."),
@@ -436,12 +448,20 @@ def calibrate(
     replicates: ReplicatesOpt = None,
     seed: SeedOpt = None,
     jobs: JobsOpt = None,
+    out_dir: OutOpt = Path("results"),
     set_: SetOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Fit the free parameters of the targets file to its fitted targets (Optuna, resumable)."""
+    """Fit the free parameters of the targets file to its fitted targets (Optuna, resumable with --study).
+
+    Writes a new results folder under --out with fitted.yaml (values and provenance), trace.csv
+    (the objective of every trial) and study.db; never changes the shipped defaults (see apply-fit)."""
+    if apply is not None:
+        apply_fit(apply, dry_run=False, quiet=quiet)
+        return
     from simulation.calibration import calibrate as run_calibration
     from simulation.calibration import objective_trace, provenance
+    from simulation.results import atomic_folder
     from simulation.runner import default_jobs
 
     loaded, targets_path = _load_targets(targets)
@@ -455,42 +475,74 @@ def calibrate(
     if loaded.needs_cohort:
         c = loaded.cohort
         _check_cohort(c.sample_size, resolved.population, c.follow_up_years, c.incidence_years, str(targets_path))
-    check_out_file(study, "--study")
-    check_out_file(output, "--output")
+    check_out_root(out_dir)
+    if study is not None:
+        check_out_file(study, "--study")
+        study.parent.mkdir(parents=True, exist_ok=True)
+    if output is not None:
+        check_out_file(output, "--output")
     n_jobs = default_jobs(resolved.replicates) if jobs is None else jobs
-    study.parent.mkdir(parents=True, exist_ok=True)
-    err.print(
-        f"painsim: calibrating {len(loaded.free_parameters)} parameters to "
-        f"{sum(t.fit for t in loaded.targets)} targets; study {study} (rerun to resume)",
-        highlight=False,
-    )
-    with _progress(quiet, "trials") as progress:
-        task = progress.add_task("trials", total=trials)
-        try:
-            result, best, simulated = run_calibration(
-                resolved, loaded, trials, study, jobs=n_jobs,
-                progress=lambda done, best: progress.update(task, completed=done,
-                                                            description=f"trials (best {best:.3g})"),
-            )  # fmt: skip
-        except ValueError as exc:
-            _fail(str(exc))
-        except KeyboardInterrupt:
-            _fail(f"interrupted; the finished trials are kept in {study}: rerun the same command to resume.", 130)
-    text = provenance(resolved, targets_path, loaded, result, best, simulated)
-    tmp = output.with_suffix(output.suffix + ".partial")
-    tmp.write_text(text)
-    tmp.replace(output)
-    trace = output.with_suffix(".trace.csv")
-    objective_trace(result).to_csv(trace.with_suffix(".partial"), index=False)
-    trace.with_suffix(".partial").replace(trace)
+    with atomic_folder(out_dir, f"calibrate-{resolved.name}") as (staging, folder):
+        study_path = study if study is not None else staging / "study.db"
+        if not quiet:
+            err.print(
+                f"painsim: calibrating {len(loaded.free_parameters)} parameters to "
+                f"{sum(t.fit for t in loaded.targets)} targets; study {study or folder / 'study.db'}"
+                + (" (rerun to resume)" if study is not None else ""),
+                highlight=False,
+            )
+        with _progress(quiet, "trials") as progress:
+            task = progress.add_task("trials", total=trials)
+            try:
+                result, best, simulated = run_calibration(
+                    resolved, loaded, trials, study_path, jobs=n_jobs,
+                    progress=lambda done, best: progress.update(task, completed=done,
+                                                                description=f"trials (best {best:.3g})"),
+                )  # fmt: skip
+            except ValueError as exc:
+                _fail(str(exc))
+            except KeyboardInterrupt:
+                kept = f"the finished trials are kept in {study}: rerun to resume" if study else "nothing was kept"
+                _fail(f"interrupted; {kept} (give --study FILE to make a calibration resumable).", 130)
+        text = provenance(resolved, targets_path, loaded, result, best, simulated)
+        (staging / "fitted.yaml").write_text(text)
+        objective_trace(result).to_csv(staging / "trace.csv", index=False)
+    if output is not None:
+        tmp = output.with_suffix(output.suffix + ".partial")
+        tmp.write_text(text)
+        tmp.replace(output)
     view = Table(title=f"Best of {len(result.trials)} trials: objective {result.best_value:.3g}")
     view.add_column("parameter")
     view.add_column("fitted", justify="right")
     for name, value in best.items():
         view.add_row(name, f"{value:.4g}")
-    wide.print(view)
-    err.print(f"painsim: wrote {output}", highlight=False)
-    print(output)
+    if not quiet:
+        wide.print(view)
+        err.print(f"painsim: wrote {folder}; make it the defaults with: painsim apply-fit {folder / 'fitted.yaml'}",
+                  highlight=False, soft_wrap=True)  # fmt: skip
+    print(folder)
+
+
+@app.command("apply-fit")
+def apply_fit(
+    fit: Annotated[Path, typer.Argument(help="A fitted.yaml written by painsim calibrate.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the changes without writing them.")] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Make a fit the shipped defaults: rewrite each fitted parameter's declared default (old -> new)."""
+    from simulation.fits import apply_fit as rewrite
+    from simulation.fits import read_fit
+
+    changes = rewrite(read_fit(fit), dry_run=dry_run)
+    table = Table(title=f"{'Would change' if dry_run else 'Changed'} {len(changes)} shipped defaults from {fit}")
+    for col in ("parameter", "old", "new", "declared in"):
+        table.add_column(col, overflow="fold")
+    for name, source, old, new in changes:
+        table.add_row(name, old, new, str(Path(source).relative_to(Path(__file__).resolve().parents[1])))
+    if not quiet:
+        out.print(table)
+    for name, _, old, new in changes:
+        print(f"{name}: {old} -> {new}")
 
 
 @app.command()
