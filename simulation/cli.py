@@ -43,6 +43,34 @@ app = GuardedTyper(
 )
 
 
+def _show_version(value: bool) -> None:
+    """`painsim --version`: the package version, and the git revision when run from a checkout."""
+    if not value:
+        return
+    from importlib import metadata
+
+    from simulation.results import git_revision
+
+    try:
+        version = metadata.version("painsim")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    git = git_revision()
+    suffix = f" (git {git['commit'][:12]}{', uncommitted changes' if git['dirty'] else ''})" if git["commit"] else ""
+    print(f"painsim {version}{suffix}")
+    raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and git revision."),
+    ] = False,
+) -> None:
+    """painsim: simulate the chronic pain - depression - poor sleep cycle in a synthetic population."""
+
+
 def _yaml_number(value: float | int, option: str) -> str:
     """A command-line number as YAML reads it back as that number (1e-05 -> 1.0e-05)."""
     if isinstance(value, float):

@@ -196,7 +196,10 @@ def write_comparison(comparison: Comparison, out_root: str | Path = "results", c
         if charts:
             from simulation.charts import write_comparison_charts
 
-            write_comparison_charts(series, table, staging / "charts", comparison.names[comparison.reference])
+            write_comparison_charts(
+                series, table, staging / "charts", comparison.names[comparison.reference],
+                comparison.runs[comparison.reference].scenario,
+            )  # fmt: skip
         ref_run = comparison.runs[comparison.reference]
         info = manifest(ref_run)
         info["scenarios"] = {r.scenario.name: r.scenario.resolved() for r in comparison.runs}
