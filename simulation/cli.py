@@ -168,7 +168,8 @@ SetOpt = Annotated[
     ),
 ]
 ChartsOpt = Annotated[bool, typer.Option("--charts/--no-charts", help="Write charts (HTML and PNG).")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no tables: only the result's path.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the results as JSON on stdout (for scripts).")]
 
 
 def _progress(quiet: bool, unit: str = "days") -> Progress:
@@ -199,6 +200,7 @@ def run(
     set_: SetOpt = None,
     charts: ChartsOpt = True,
     quiet: QuietOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Run a scenario's replicates and write one results folder (data, summary, panel, charts)."""
     from simulation.results import write_results
@@ -209,7 +211,7 @@ def run(
     resolved = _resolved(scenario, set_, population, years, days, replicates, seed)
     check_out_root(out_dir)
     n_jobs = default_jobs(resolved.replicates) if jobs is None else jobs
-    err.print(
+    (err.print if not quiet else (lambda *a, **k: None))(
         f"painsim: {resolved.name}: {resolved.population:,} people x {resolved.duration_days:,} days x "
         f"{resolved.replicates} replicates (seed {resolved.seed}, {n_jobs} worker{'s' if n_jobs > 1 else ''})",
         highlight=False,
@@ -229,11 +231,19 @@ def run(
         folder = write_results(result, out_dir, charts=charts and resolved.outputs.charts)
     except OSError as exc:
         _fail(f"could not write results under {out_dir}: {exc}. Nothing was left behind.", code=1)
-    from simulation.tables import run_table
+    from simulation.intervals import interval_note
+    from simulation.tables import run_rows, run_table
 
-    table = run_table(result.summary(), resolved.name, resolved.population, resolved.duration_days / 365.25)
-    wide.print(table)
-    err.print(f"painsim: wrote {folder} in {result.wall_seconds:.1f} s", highlight=False)
+    summary = result.summary()
+    if as_json:
+        rows = [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
+                for r in run_rows(summary)]  # fmt: skip
+        print(json.dumps({"folder": str(folder), "scenario": resolved.name, "replicates": resolved.replicates,
+                          "interval": interval_note(resolved.replicates), "outcomes": rows}, indent=2))  # fmt: skip
+        return
+    if not quiet:
+        wide.print(run_table(summary, resolved.name, resolved.population, resolved.duration_days / 365.25))
+        err.print(f"painsim: wrote {folder} in {result.wall_seconds:.1f} s", highlight=False, soft_wrap=True)
     print(folder)
 
 
@@ -283,7 +293,7 @@ def compare(
     first = resolved[ref]
     n_tasks = len(resolved) * first.replicates
     n_jobs = default_jobs(n_tasks) if jobs is None else jobs
-    err.print(
+    (err.print if not quiet else (lambda *a, **k: None))(
         f"painsim: comparing {len(resolved)} scenarios against {names[ref]}: {first.population:,} people x "
         f"{first.duration_days:,} days x {first.replicates} replicates (seed {first.seed}, {n_jobs} workers)",
         highlight=False,
@@ -308,9 +318,10 @@ def compare(
         _fail(f"could not write results under {out_dir}: {exc}. Nothing was left behind.", code=1)
     from simulation.tables import comparison_tables
 
-    for table in comparison_tables(comparison):
-        wide.print(table)
-    err.print(f"painsim: wrote {folder}", highlight=False)
+    if not quiet:
+        for table in comparison_tables(comparison):
+            wide.print(table)
+        err.print(f"painsim: wrote {folder}", highlight=False, soft_wrap=True)
     print(folder)
 
 
@@ -410,6 +421,7 @@ def validate(
     set_: SetOpt = None,
     charts: ChartsOpt = True,
     quiet: QuietOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Measure every calibration target in the model and report what lands in its band (exit 0 either way)."""
     from simulation.runner import default_jobs
@@ -435,6 +447,14 @@ def validate(
     )
     from simulation.validation import counts_sentence
 
+    if as_json:
+        records = json.loads(table.to_json(orient="records"))
+        print(json.dumps({"folder": str(folder), "counts": counts_sentence(table), "targets": records}, indent=2))
+        return
+    if quiet:  # one line: how many targets land in their band
+        err.print(counts_sentence(table), highlight=False, soft_wrap=True)
+        print(folder)
+        return
     view = Table(title=f"Validation of {resolved.name}", caption=counts_sentence(table))
     for col in ("target", "role", "published", "band", "simulated (95% interval)", "verdict", "NaN"):
         view.add_column(col)
@@ -581,20 +601,43 @@ def cohort(
     incidence: Annotated[float, typer.Option("--incidence-years", help="Window for new chronic pain.")] = 3.0,
     population: PopulationOpt = None,
     seed: SeedOpt = None,
+    out_dir: OutOpt = Path("results"),
     set_: SetOpt = None,
+    quiet: QuietOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Run a MIDUS-like cohort study of a scenario and print its cross-sectional and longitudinal statistics."""
+    """Run a MIDUS-like cohort study of a scenario; write its statistics (statistics.csv, manifest.json)
+    to a new results folder and print them."""
+    import pandas as pd
+
     from simulation.cohort import run_cohort
+    from simulation.results import atomic_folder, git_revision, list_files, package_versions
 
     resolved = _resolved(scenario, set_, population, seed=seed)
     _check_cohort(sample, resolved.population, follow_up, incidence, "painsim cohort --sample/--follow-up-years")
+    check_out_root(out_dir)
     stats = run_cohort(resolved, sample, follow_up, incidence).statistics()
-    view = Table(title=f"Cohort study of {resolved.name}: {sample:,} people, {follow_up:g} years")
-    view.add_column("statistic")
-    view.add_column("value", justify="right")
-    for name, value in stats.items():
-        view.add_row(name, f"{value:.4g}")
-    out.print(view)
+    with atomic_folder(out_dir, f"cohort-{resolved.name}") as (staging, folder):
+        pd.DataFrame({"statistic": list(stats), "value": list(stats.values())}).to_csv(
+            staging / "statistics.csv", index=False
+        )
+        info = {"painsim_results_version": 1, "scenario": resolved.resolved(),
+                "cohort": {"sample": sample, "follow_up_years": follow_up, "incidence_years": incidence},
+                "versions": package_versions(), "git": git_revision(), "command": sys.argv}  # fmt: skip
+        info["files"] = [*list_files(staging), "manifest.json"]
+        (staging / "manifest.json").write_text(json.dumps(info, indent=2, default=str) + "\n")
+    if as_json:
+        print(json.dumps({"folder": str(folder), "statistics": stats}, indent=2))
+        return
+    if not quiet:
+        view = Table(title=f"Cohort study of {resolved.name}: {sample:,} people, {follow_up:g} years")
+        view.add_column("statistic", overflow="fold")
+        view.add_column("value", justify="right")
+        for name, value in stats.items():
+            view.add_row(name, f"{value:.4g}")
+        err.print(view)
+        err.print(f"painsim: wrote {folder}", highlight=False, soft_wrap=True)
+    print(folder)
 
 
 @app.command()
@@ -602,10 +645,14 @@ def params(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, markdown or json.")] = "table",
     scenario: Annotated[
         Path | None,
-        typer.Option("--scenario", help="Show the values a scenario file sets (default: shipped defaults)."),
+        typer.Option("--scenario", help="Show the values a scenario file resolves to (default: shipped defaults)."),
     ] = None,
+    as_json: JsonOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Print every model parameter with value, unit, bounds, basis and source."""
+    if as_json:
+        fmt = "json"
     values = load_scenario(scenario).parameters if scenario is not None else None
     rows = parameter_rows(values)
     if fmt == "json":
@@ -617,8 +664,10 @@ def params(
     elif fmt == "markdown":
         print(parameter_document() if scenario is None else parameter_markdown(rows))
     elif fmt == "table":
-        table = Table(show_lines=False, title=f"painsim parameters ({len(rows)})")
-        for col in ("name", "value", "unit", "bounds", "basis", "source"):
+        shown = f" as {scenario} resolves them" if scenario is not None else " (shipped defaults)"
+        table = Table(show_lines=False, title=f"painsim parameters{shown} ({len(rows)})")
+        table.add_column("name", no_wrap=True)
+        for col in ("value", "unit", "bounds", "basis", "source"):
             table.add_column(col, overflow="fold")
         for r in rows:
             table.add_row(
@@ -629,7 +678,7 @@ def params(
                 r["basis"],
                 r["source"],
             )
-        Console(width=max(out.width, 160)).print(table)
+        out.print(table)
     else:
         _fail(f"--format {excerpt(fmt)} is not one of: table, csv, markdown, json.")
 

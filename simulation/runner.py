@@ -118,10 +118,13 @@ def summarise(per_replicate: pd.DataFrame) -> pd.DataFrame:
     With fewer than 5 replicates there is no interval (NaN), and the `interval` column says so
     rather than showing a misleading one.
     """
+    import warnings
+
     from simulation.intervals import interval_note, outcome_interval, scale_of_outcome
 
     n = len(per_replicate)
     rows = []
+    warnings.filterwarnings("ignore", message="(All-NaN slice|Degrees of freedom)", category=RuntimeWarning)
     for name in per_replicate.columns:
         values = per_replicate[name].to_numpy(float)
         mean, low, high = outcome_interval(values, name)
