@@ -133,7 +133,7 @@ def prevalence_chart(
     if data["low"].notna().any():
         layers.insert(0, alt.Chart(data).mark_area(opacity=0.2).encode(x=x, y="low:Q", y2="high:Q", color=color))
     return alt.layer(*layers).properties(
-        width=560, height=320, title=alt.Title(title or "Prevalence over time", subtitle=subtitle or None)
+        width=560, height=320, title=alt.Title(title or "Prevalence over time", subtitle=subtitle or alt.Undefined)
     )
 
 
@@ -210,11 +210,13 @@ def _unit_label(measure: str, label: str) -> str:
 
 
 def trajectories_chart(
-    series: pd.DataFrame, reference: str, measures=COMPARE_TRAJECTORIES, title: str = "", subtitle: str = ""
-) -> alt.Chart:
+    series: pd.DataFrame, reference: str | None = None, measures=COMPARE_TRAJECTORIES, title: str = "",
+    subtitle: str = "",
+) -> alt.Chart:  # fmt: skip
     """Each scenario's paired difference from the reference over time (same people, same random
     numbers, replicate by replicate), with its 95% band; one panel per outcome, shares in
     percentage points."""
+    reference = reference if reference is not None else series["scenario"].iloc[0]  # default: the first
     measures = [m for m in measures if m in series.columns]
     ref = series[series["scenario"] == reference].set_index(["replicate", "day"])[measures]
     parts = []
