@@ -1,4 +1,10 @@
-"""Charts: tidy long data in, `alt.Chart` out, so a user can restyle them; HTML and PNG on disk."""
+"""Charts: tidy long data in, `alt.Chart` out, so a user can restyle them; HTML (offline), SVG and PNG on disk.
+
+Charts are made to be put in a paper as they are: one colour per scenario in every chart of a
+comparison and the reference always grey; percentages and percentage points where the tables use
+them; units on every axis; a title saying what is shown and a subtitle saying for whom (population,
+years, replicates) and which interval; clinical cut-offs on the distributions; no empty panels.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,6 @@ from pathlib import Path
 import altair as alt
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from simulation.outcomes import DISTRIBUTION_BINS
 from simulation.units import DAYS_PER_YEAR
@@ -27,15 +32,64 @@ LABELS = {
 }
 
 
-def band(series: pd.DataFrame, measures: list[str]) -> pd.DataFrame:
-    """Mean and 95% interval across replicates of each measure on each recorded day (long format)."""
+# One colour per scenario in every chart of a comparison (Okabe-Ito, safe for colour-blind readers);
+# the reference is always the same grey, so the eye finds it at once.
+REFERENCE_GREY = "#8c8c8c"
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000")
+PERCENT_POINTS = "percentage points"
+# Panel titles of outcomes that are not shares, with their units.
+UNIT_LABELS = {"mean_pain": "Mean pain (NRS points)", "mean_phq9": "Mean PHQ-9 (points)",
+               "mean_isi": "Mean ISI (points)", "mean_utility": "Mean health utility",
+               "qalys_per_person": "QALYs per person", "cost_per_person": "Cost per person (USD)"}  # fmt: skip
+# Clinical cut-offs drawn on the distributions: (measure, value, label).
+CUT_OFFS = (
+    ("pain (NRS)", 4.0, "moderate pain (4)"),
+    ("pain (NRS)", 7.0, "severe pain (7)"),
+    ("PHQ-9", 10.0, "moderate depression (10)"),
+    ("ISI", 15.0, "clinical insomnia (15)"),
+)
+AXIS_TITLES = {"pain (NRS)": "Pain today (NRS, 0-10)", "PHQ-9": "PHQ-9 score (0-27)", "ISI": "ISI score (0-28)"}
+
+
+def scenario_colours(names: list[str], reference: str | None = None) -> alt.Scale:
+    """The colour scale of a comparison: the reference grey, the others in palette order."""
+    others = iter(PALETTE * (1 + len(names) // len(PALETTE)))
+    return alt.Scale(domain=list(names), range=[REFERENCE_GREY if n == reference else next(others) for n in names])
+
+
+def context(population: int, years: float, replicates: int, band: bool = True) -> str:
+    """The subtitle line every chart carries: who, how long, how many replicates, which interval."""
+    from simulation.intervals import MIN_REPLICATES, NO_INTERVAL
+
+    years = round(years, 2)
+    who = f"{population:,} simulated adults, {years:g} year{'' if years == 1 else 's'}, {replicates} replicates"
+    if not band:
+        return who + "; mean across replicates"
+    band_text = (
+        "band: 95% t-interval across replicates (logit scale for shares)"
+        if replicates >= MIN_REPLICATES
+        else f"no band ({NO_INTERVAL})"
+    )
+    return f"{who}; {band_text}"
+
+
+def _is_share(measure: str) -> bool:
+    from simulation.intervals import scale_of_outcome
+
+    return scale_of_outcome(measure) == "share"
+
+
+def band(series: pd.DataFrame, measures: list[str], difference: bool = False) -> pd.DataFrame:
+    """Mean and 95% interval across replicates of each measure on each recorded day (long format),
+    on the measure's scale (`simulation.intervals`); no interval with fewer than 5 replicates."""
+    from simulation.intervals import outcome_interval
+
     long = series.melt(id_vars=["replicate", "day"], value_vars=measures, var_name="measure")
-    grouped = long.groupby(["measure", "day"])["value"]
-    out = grouped.agg(mean="mean", sd="std", n="count").reset_index()
-    tcrit = np.where(out["n"] > 1, stats.t.ppf(0.975, np.maximum(out["n"] - 1, 1)), np.nan)
-    half = tcrit * out["sd"].fillna(0.0) / np.sqrt(out["n"])
-    out["low"] = (out["mean"] - np.nan_to_num(half)).clip(lower=0.0)
-    out["high"] = out["mean"] + np.nan_to_num(half)
+    rows = []
+    for (measure, day), part in long.groupby(["measure", "day"], sort=False):
+        mean, low, high = outcome_interval(part["value"].to_numpy(), measure, difference=difference)
+        rows.append({"measure": measure, "day": day, "mean": mean, "low": low, "high": high, "n": len(part)})
+    out = pd.DataFrame(rows)
     out["year"] = out["day"] / DAYS_PER_YEAR
     out["label"] = out["measure"].map(LABELS).fillna(out["measure"])
     return out
@@ -50,18 +104,21 @@ DEFAULT_MEASURES = (
 )
 
 
-def prevalence_chart(series: pd.DataFrame, measures: list[str] | None = None, title: str = "") -> alt.Chart:
+def prevalence_chart(
+    series: pd.DataFrame, measures: list[str] | None = None, title: str = "", subtitle: str = ""
+) -> alt.Chart:
     """Prevalence over time: mean across replicates with its 95% interval as a band."""
     measures = list(measures or DEFAULT_MEASURES)
     data = band(series, measures)
-    x = alt.X("year:Q", title="Years since start")
-    color = alt.Color("label:N", title=None, sort=[LABELS.get(m, m) for m in measures])
+    x = alt.X("year:Q", title="Years since the start of the run")
+    color = alt.Color("label:N", title=None, sort=[LABELS.get(m, m) for m in measures],
+                      scale=alt.Scale(range=list(PALETTE)), legend=alt.Legend(orient="right"))  # fmt: skip
     lines = (
         alt.Chart(data)
         .mark_line()
         .encode(
             x=x,
-            y=alt.Y("mean:Q", title="Prevalence", axis=alt.Axis(format="%")),
+            y=alt.Y("mean:Q", title="Prevalence (% of adults)", axis=alt.Axis(format="%")),
             color=color,
             tooltip=[
                 "label:N",
@@ -72,49 +129,75 @@ def prevalence_chart(series: pd.DataFrame, measures: list[str] | None = None, ti
             ],
         )
     )
-    bands = alt.Chart(data).mark_area(opacity=0.25).encode(x=x, y="low:Q", y2="high:Q", color=color)
-    subtitle = "Mean across replicates; band: 95% interval of the mean"
-    return (bands + lines).properties(
-        width=560, height=320, title=alt.Title(title or "Prevalence over time", subtitle=subtitle)
+    layers = [lines]
+    if data["low"].notna().any():
+        layers.insert(0, alt.Chart(data).mark_area(opacity=0.2).encode(x=x, y="low:Q", y2="high:Q", color=color))
+    return alt.layer(*layers).properties(
+        width=560, height=320, title=alt.Title(title or "Prevalence over time", subtitle=subtitle or alt.Undefined)
     )
 
 
-def distribution_chart(distributions: pd.DataFrame, title: str = "") -> alt.Chart:
-    """End-of-run distributions of pain, PHQ-9 and ISI (share of people per bin, mean over replicates)."""
+def distribution_chart(distributions: pd.DataFrame, title: str = "", subtitle: str = "") -> alt.Chart:
+    """End-of-run distributions of pain, PHQ-9 and ISI (share of adults per bin, mean over
+    replicates), with the clinical cut-offs drawn on them."""
     data = distributions.groupby(["measure", "bin_left", "bin_right"], as_index=False)["share"].mean()
     charts = []
     for measure in [m for m in DISTRIBUTION_BINS if m in set(data["measure"])]:
         part = data[data["measure"] == measure]
-        charts.append(
+        bars = (
             alt.Chart(part)
-            .mark_bar()
+            .mark_bar(color=PALETTE[0])
             .encode(
-                x=alt.X("bin_left:Q", bin="binned", title=measure),
+                x=alt.X("bin_left:Q", bin="binned", title=AXIS_TITLES.get(measure, measure)),
                 x2="bin_right:Q",
-                y=alt.Y("share:Q", title="Share of people", axis=alt.Axis(format="%")),
+                y=alt.Y("share:Q", title="Adults (%)", axis=alt.Axis(format=".0%")),
                 tooltip=["bin_left:Q", "bin_right:Q", alt.Tooltip("share:Q", format=".1%")],
             )
-            .properties(width=240, height=200)
         )
+        cuts = pd.DataFrame([{"value": v, "label": lab} for m, v, lab in CUT_OFFS if m == measure])
+        layers = [bars]
+        if not cuts.empty:
+            rule = alt.Chart(cuts).mark_rule(color="#D55E00", strokeDash=[4, 3]).encode(x="value:Q")
+            texts = [
+                alt.Chart(cuts.iloc[[i]])
+                .mark_text(align="left", dx=3, color="#D55E00", fontSize=10, baseline="top")
+                .encode(x="value:Q", y=alt.value(2 + 13 * i), text="label:N")
+                for i in range(len(cuts))
+            ]
+            layers += [rule, *texts]
+        charts.append(alt.layer(*layers).properties(width=240, height=200))
     return alt.hconcat(*charts).properties(
-        title=alt.Title(title or "Distributions at the end of the run", subtitle="Mean across replicates")
+        title=alt.Title(
+            title or "Distributions at the end of the run",
+            subtitle=[subtitle or "Mean across replicates", "Dashed lines: clinical cut-offs"],
+        )
     )
 
 
 def save_chart(chart: alt.TopLevelMixin, path_stem: Path) -> list[Path]:
-    """Write `chart` as interactive HTML and static PNG (via vl-convert)."""
+    """Write `chart` as HTML that works offline (Vega inlined), SVG and PNG (via vl-convert)."""
     path_stem.parent.mkdir(parents=True, exist_ok=True)
-    html, png = path_stem.with_suffix(".html"), path_stem.with_suffix(".png")
-    chart.save(str(html))
+    html, svg, png = (path_stem.with_suffix(s) for s in (".html", ".svg", ".png"))
+    chart.save(str(html), inline=True)
+    chart.save(str(svg))
     chart.save(str(png), ppi=150)
-    return [html, png]
+    return [html, svg, png]
 
 
-def write_run_charts(series: pd.DataFrame, distributions: pd.DataFrame, folder: Path, name: str) -> list[str]:
+def write_run_charts(
+    series: pd.DataFrame, distributions: pd.DataFrame, folder: Path, name: str, scenario=None
+) -> list[str]:
     """The charts of one run's results folder; returns the file names written."""
-    written = save_chart(prevalence_chart(series, title=f"Prevalence over time: {name}"), folder / "prevalence")
+    sub = ""
+    if scenario is not None:
+        sub = context(scenario.population, scenario.duration_days / DAYS_PER_YEAR, scenario.replicates)
+    written = save_chart(prevalence_chart(series, title=f"Prevalence over time: {name}", subtitle=sub),
+                         folder / "prevalence")  # fmt: skip
+    if scenario is not None:
+        sub = context(scenario.population, scenario.duration_days / DAYS_PER_YEAR, scenario.replicates, band=False)
     written += save_chart(
-        distribution_chart(distributions, title=f"Distributions at end: {name}"), folder / "distributions"
+        distribution_chart(distributions, title=f"Pain, PHQ-9 and ISI at the end of the run: {name}", subtitle=sub),
+        folder / "distributions",
     )
     return [p.name for p in written]
 
@@ -122,66 +205,116 @@ def write_run_charts(series: pd.DataFrame, distributions: pd.DataFrame, folder: 
 COMPARE_TRAJECTORIES = ("chronic_pain", "depression", "insomnia", "mean_pain")
 
 
-def trajectories_chart(series: pd.DataFrame, measures=COMPARE_TRAJECTORIES, title: str = "") -> alt.Chart:
-    """Each scenario's outcome over time (mean and 95% band across replicates), one panel per outcome."""
+def _unit_label(measure: str, label: str) -> str:
+    return f"{label} ({PERCENT_POINTS})" if _is_share(measure) else UNIT_LABELS.get(measure, label)
+
+
+def trajectories_chart(
+    series: pd.DataFrame, reference: str | None = None, measures=COMPARE_TRAJECTORIES, title: str = "",
+    subtitle: str = "",
+) -> alt.Chart:  # fmt: skip
+    """Each scenario's paired difference from the reference over time (same people, same random
+    numbers, replicate by replicate), with its 95% band; one panel per outcome, shares in
+    percentage points."""
+    reference = reference if reference is not None else series["scenario"].iloc[0]  # default: the first
+    measures = [m for m in measures if m in series.columns]
+    ref = series[series["scenario"] == reference].set_index(["replicate", "day"])[measures]
     parts = []
     for scenario, part in series.groupby("scenario", sort=False):
-        parts.append(band(part, list(measures)).assign(scenario=scenario))
+        if scenario == reference:
+            continue
+        diff = (part.set_index(["replicate", "day"])[measures] - ref).reset_index()
+        parts.append(band(diff, measures, difference=True).assign(scenario=scenario))
     data = pd.concat(parts, ignore_index=True)
-    order = list(dict.fromkeys(series["scenario"]))
-    x = alt.X("year:Q", title="Years since start")
-    color = alt.Color("scenario:N", sort=order, title="Scenario")
+    scale = np.where(data["measure"].map(_is_share), 100.0, 1.0)
+    for col in ("mean", "low", "high"):
+        data[col] = data[col] * scale
+    data["panel"] = [_unit_label(m, lab) for m, lab in zip(data["measure"], data["label"], strict=True)]
+    names = list(dict.fromkeys(series["scenario"]))
+    x = alt.X("year:Q", title="Years since the start of the run")
+    color = alt.Color("scenario:N", scale=scenario_colours(names, reference), title="Scenario")
     base = alt.Chart(data)
-    layer = alt.layer(
-        base.mark_area(opacity=0.2).encode(
-            x=x, y=alt.Y("low:Q", title=None, scale=alt.Scale(zero=False)), y2="high:Q", color=color
-        ),
+    layers = [
+        base.mark_rule(color=REFERENCE_GREY, strokeDash=[4, 3]).encode(y=alt.datum(0)),
         base.mark_line().encode(
-            x=x, y="mean:Q", color=color, tooltip=["scenario:N", "label:N", alt.Tooltip("mean:Q", format=".3f")]
+            x=x,
+            y=alt.Y("mean:Q", title="Difference from " + reference),
+            color=color,
+            tooltip=["scenario:N", "panel:N", alt.Tooltip("year:Q", format=".2f"), alt.Tooltip("mean:Q", format=".2f")],
         ),
-    ).properties(width=260, height=170)
+    ]
+    if data["low"].notna().any():
+        layers.insert(1, base.mark_area(opacity=0.2).encode(x=x, y="low:Q", y2="high:Q", color=color))
     return (
-        layer.facet(facet=alt.Facet("label:N", title=None), columns=2)
+        alt.layer(*layers)
+        .properties(width=260, height=170)
+        .facet(
+            facet=alt.Facet("panel:N", title=None, sort=[_unit_label(m, LABELS.get(m, m)) for m in measures]), columns=2
+        )  # fmt: skip
         .resolve_scale(y="independent")
         .properties(
             title=alt.Title(
-                title or "Outcomes over time by scenario", subtitle="Mean across replicates; band: 95% interval"
-            )
+                title or f"Difference from {reference} over time",
+                subtitle=[
+                    subtitle or "Mean of paired differences across replicates",
+                    "Prevalences in percentage points; the dashed line is the reference",
+                ],
+            )  # fmt: skip
         )
     )
 
 
-def forest_chart(table: pd.DataFrame, reference: str, title: str = "") -> alt.Chart:
-    """Paired differences from the reference with 95% intervals, one panel per outcome."""
-    data = table[(table["scenario"] != reference) & table["outcome"].isin([o for o, *_ in _forest_outcomes()])]
-    order = list(dict.fromkeys(data["scenario"]))
+def _present(table: pd.DataFrame) -> pd.DataFrame:
+    """Drop the outcomes no scenario has (all levels zero or missing), so no panel is empty."""
+    has = table.groupby("outcome")["level"].apply(lambda v: bool((v.fillna(0) != 0).any()))
+    return table[table["outcome"].map(has)]
+
+
+def forest_chart(table: pd.DataFrame, reference: str, title: str = "", subtitle: str = "") -> alt.Chart:
+    """Paired differences from the reference with 95% intervals, one panel per outcome, in
+    percentage points for prevalences."""
+    names = list(dict.fromkeys(table["scenario"]))
+    data = _present(table[table["outcome"].isin([o for o, *_ in _forest_outcomes()])])
+    data = data[data["scenario"] != reference].copy()
+    scale = np.where(data["outcome"].map(_is_share), 100.0, 1.0)
+    for col in ("difference", "difference_low", "difference_high"):
+        data[col] = data[col] * scale
+    data["panel"] = [_unit_label(o, lab) for o, lab in zip(data["outcome"], data["label"], strict=True)]
+    order = [n for n in names if n != reference]
     y = alt.Y("scenario:N", sort=order, title=None)
     base = alt.Chart(data)
     layer = alt.layer(
-        base.mark_rule(color="#999", strokeDash=[3, 3]).encode(x=alt.datum(0)),
+        base.mark_rule(color=REFERENCE_GREY, strokeDash=[3, 3]).encode(x=alt.datum(0)),
         base.mark_rule().encode(
-            x=alt.X("difference_low:Q", title="Difference from " + reference), x2="difference_high:Q", y=y
-        ),
+            x=alt.X("difference_low:Q", title="Difference from " + reference),
+            x2="difference_high:Q",
+            y=y,
+            color=alt.Color("scenario:N", scale=scenario_colours(names, reference), legend=None),
+        ),  # fmt: skip
         base.mark_point(filled=True, size=60).encode(
             x="difference:Q",
             y=y,
-            color=alt.Color("scenario:N", sort=order, legend=None),
+            color=alt.Color("scenario:N", scale=scenario_colours(names, reference), legend=None),
             tooltip=[
                 "scenario:N",
-                "label:N",
-                alt.Tooltip("difference:Q", format=".4f"),
-                alt.Tooltip("difference_low:Q", format=".4f"),
-                alt.Tooltip("difference_high:Q", format=".4f"),
+                "panel:N",
+                alt.Tooltip("difference:Q", format=".3f"),
+                alt.Tooltip("difference_low:Q", format=".3f"),
+                alt.Tooltip("difference_high:Q", format=".3f"),
             ],
         ),
     ).properties(width=220, height=max(60, 22 * len(order)))
     return (
-        layer.facet(facet=alt.Facet("label:N", title=None), columns=3)
+        layer.facet(facet=alt.Facet("panel:N", title=None), columns=3)
         .resolve_scale(x="independent")
         .properties(
             title=alt.Title(
-                title or f"Differences from {reference}", subtitle="Paired across replicates; bars: 95% interval"
-            )
+                title or f"Differences from {reference} at the end of the run",
+                subtitle=[
+                    subtitle or "Paired across replicates",
+                    "Dot: mean paired difference; bar: 95% t-interval; dashed line: no difference",
+                ],
+            )  # fmt: skip
         )
     )
 
@@ -189,39 +322,50 @@ def forest_chart(table: pd.DataFrame, reference: str, title: str = "") -> alt.Ch
 def _forest_outcomes():
     from simulation.compare import KEY_OUTCOMES
 
-    return [o for o in KEY_OUTCOMES if o[0] != "opioid_misuse"] + [("qalys_per_person", "QALYs per person", "mean")]
+    return [*KEY_OUTCOMES, ("qalys_per_person", "QALYs per person", "mean")]
 
 
-def prevalence_bars_chart(table: pd.DataFrame, title: str = "") -> alt.Chart:
-    """End-of-run prevalence by scenario, with 95% intervals."""
-    data = table[table["kind"] == "prevalence"]
-    order = list(dict.fromkeys(data["scenario"]))
-    x = alt.X("scenario:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30))
+def prevalence_bars_chart(table: pd.DataFrame, reference: str | None = None, title: str = "",
+                          subtitle: str = "") -> alt.Chart:  # fmt: skip
+    """End-of-run prevalence by scenario, with 95% intervals; outcomes no scenario has are left out."""
+    names = list(dict.fromkeys(table["scenario"]))
+    data = _present(table[table["kind"] == "prevalence"])
+    x = alt.X("scenario:N", sort=names, title=None, axis=alt.Axis(labelAngle=-30))
     base = alt.Chart(data)
-    layer = alt.layer(
+    layers = [
         base.mark_bar().encode(
             x=x,
-            y=alt.Y("level:Q", title="Prevalence at end", axis=alt.Axis(format="%")),
-            color=alt.Color("scenario:N", sort=order, legend=None),
+            y=alt.Y("level:Q", title="Prevalence at the end (% of adults)", axis=alt.Axis(format="%")),
+            color=alt.Color("scenario:N", scale=scenario_colours(names, reference), legend=None),
             tooltip=["scenario:N", "label:N", alt.Tooltip("level:Q", format=".1%")],
         ),
-        base.mark_rule().encode(x=x, y="level_low:Q", y2="level_high:Q"),
-    ).properties(width=max(120, 40 * len(order)), height=180)
+    ]
+    if data["level_low"].notna().any():
+        layers.append(base.mark_rule(color="black").encode(x=x, y="level_low:Q", y2="level_high:Q"))
     return (
-        layer.facet(facet=alt.Facet("label:N", title=None), columns=3)
+        alt.layer(*layers)
+        .properties(width=max(120, 40 * len(names)), height=180)
+        .facet(facet=alt.Facet("label:N", title=None), columns=3)
         .resolve_scale(y="independent")
         .properties(
             title=alt.Title(
-                title or "Prevalence at the end of the run", subtitle="Mean across replicates; rules: 95% interval"
+                title or "Prevalence at the end of the run",
+                subtitle=[subtitle or "Mean across replicates", "Black rules: 95% t-interval (logit scale)"],
             )
         )
     )
 
 
-def write_comparison_charts(series: pd.DataFrame, table: pd.DataFrame, folder: Path, reference: str) -> list[str]:
-    written = save_chart(trajectories_chart(series), folder / "trajectories")
-    written += save_chart(forest_chart(table, reference), folder / "differences")
-    written += save_chart(prevalence_bars_chart(table), folder / "prevalence_bars")
+def write_comparison_charts(
+    series: pd.DataFrame, table: pd.DataFrame, folder: Path, reference: str, scenario=None
+) -> list[str]:
+    """The charts of a comparison: differences over time, differences at the end, prevalence bars."""
+    sub = ""
+    if scenario is not None:
+        sub = context(scenario.population, scenario.duration_days / DAYS_PER_YEAR, scenario.replicates)
+    written = save_chart(trajectories_chart(series, reference, subtitle=sub), folder / "trajectories")
+    written += save_chart(forest_chart(table, reference, subtitle=sub), folder / "differences")
+    written += save_chart(prevalence_bars_chart(table, reference, subtitle=sub), folder / "prevalence_bars")
     return [p.name for p in written]
 
 

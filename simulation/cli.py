@@ -23,7 +23,7 @@ from simulation.scenario import Scenario, load_scenario, scenario_from_dict, sce
 
 err = Console(stderr=True)
 out = Console()
-wide = Console(stderr=True, width=max(err.width, 150))  # result tables: never squeezed into 80 columns
+wide = err  # result tables: rich fits them to the terminal (COLUMNS when not a terminal), folding long cells
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -41,6 +41,34 @@ app = GuardedTyper(
     help="painsim: simulate the chronic pain - depression - poor sleep cycle in a synthetic population.",
     fail=_fail,
 )
+
+
+def _show_version(value: bool) -> None:
+    """`painsim --version`: the package version, and the git revision when run from a checkout."""
+    if not value:
+        return
+    from importlib import metadata
+
+    from simulation.results import git_revision
+
+    try:
+        version = metadata.version("painsim")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    git = git_revision()
+    suffix = f" (git {git['commit'][:12]}{', uncommitted changes' if git['dirty'] else ''})" if git["commit"] else ""
+    print(f"painsim {version}{suffix}")
+    raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and git revision."),
+    ] = False,
+) -> None:
+    """painsim: simulate the chronic pain - depression - poor sleep cycle in a synthetic population."""
 
 
 def _yaml_number(value: float | int, option: str) -> str:
@@ -140,7 +168,8 @@ SetOpt = Annotated[
     ),
 ]
 ChartsOpt = Annotated[bool, typer.Option("--charts/--no-charts", help="Write charts (HTML and PNG).")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no tables: only the result's path.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the results as JSON on stdout (for scripts).")]
 
 
 def _progress(quiet: bool, unit: str = "days") -> Progress:
@@ -171,6 +200,7 @@ def run(
     set_: SetOpt = None,
     charts: ChartsOpt = True,
     quiet: QuietOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Run a scenario's replicates and write one results folder (data, summary, panel, charts)."""
     from simulation.results import write_results
@@ -181,7 +211,7 @@ def run(
     resolved = _resolved(scenario, set_, population, years, days, replicates, seed)
     check_out_root(out_dir)
     n_jobs = default_jobs(resolved.replicates) if jobs is None else jobs
-    err.print(
+    (err.print if not quiet else (lambda *a, **k: None))(
         f"painsim: {resolved.name}: {resolved.population:,} people x {resolved.duration_days:,} days x "
         f"{resolved.replicates} replicates (seed {resolved.seed}, {n_jobs} worker{'s' if n_jobs > 1 else ''})",
         highlight=False,
@@ -201,29 +231,19 @@ def run(
         folder = write_results(result, out_dir, charts=charts and resolved.outputs.charts)
     except OSError as exc:
         _fail(f"could not write results under {out_dir}: {exc}. Nothing was left behind.", code=1)
-    summary = result.summary().set_index("outcome")
-    table = Table(title=f"{resolved.name}: end of run ({resolved.replicates} replicates, 95% interval of the mean)")
-    table.add_column("outcome")
-    table.add_column("mean", justify="right")
-    table.add_column("95% interval", justify="right")
-    for name in (
-        "chronic_pain",
-        "high_impact_chronic_pain",
-        "depression",
-        "insomnia",
-        "depression_given_chronic_pain",
-        "depression_given_no_chronic_pain",
-        "mean_pain",
-        "mean_phq9",
-        "mean_isi",
-    ):
-        row = summary.loc[name]
-        pct = not name.startswith("mean_")
-        fmt = (lambda v: f"{v:.1%}") if pct else (lambda v: f"{v:.2f}")
-        interval = "n/a (1 replicate)" if row["replicates"] < 2 else f"{fmt(row['ci95_low'])} - {fmt(row['ci95_high'])}"
-        table.add_row(name, fmt(row["mean"]), interval)
-    wide.print(table)
-    err.print(f"painsim: wrote {folder} in {result.wall_seconds:.1f} s", highlight=False)
+    from simulation.intervals import interval_note
+    from simulation.tables import run_rows, run_table
+
+    summary = result.summary()
+    if as_json:
+        rows = [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
+                for r in run_rows(summary)]  # fmt: skip
+        print(json.dumps({"folder": str(folder), "scenario": resolved.name, "replicates": resolved.replicates,
+                          "interval": interval_note(resolved.replicates), "outcomes": rows}, indent=2))  # fmt: skip
+        return
+    if not quiet:
+        wide.print(run_table(summary, resolved.name, resolved.population, resolved.duration_days / 365.25))
+        err.print(f"painsim: wrote {folder} in {result.wall_seconds:.1f} s", highlight=False, soft_wrap=True)
     print(folder)
 
 
@@ -273,7 +293,7 @@ def compare(
     first = resolved[ref]
     n_tasks = len(resolved) * first.replicates
     n_jobs = default_jobs(n_tasks) if jobs is None else jobs
-    err.print(
+    (err.print if not quiet else (lambda *a, **k: None))(
         f"painsim: comparing {len(resolved)} scenarios against {names[ref]}: {first.population:,} people x "
         f"{first.duration_days:,} days x {first.replicates} replicates (seed {first.seed}, {n_jobs} workers)",
         highlight=False,
@@ -296,46 +316,13 @@ def compare(
         folder = write_comparison(comparison, out_dir, charts=charts)
     except OSError as exc:
         _fail(f"could not write results under {out_dir}: {exc}. Nothing was left behind.", code=1)
-    wide.print(comparison_table(comparison))
-    err.print(f"painsim: wrote {folder}", highlight=False)
+    from simulation.tables import comparison_tables
+
+    if not quiet:
+        for table in comparison_tables(comparison):
+            wide.print(table)
+        err.print(f"painsim: wrote {folder}", highlight=False, soft_wrap=True)
     print(folder)
-
-
-def comparison_table(comparison) -> Table:
-    """The terminal summary: paired differences from the reference, costs and QALYs."""
-    table_data = comparison.table().set_index(["scenario", "outcome"])
-    econ = comparison.economics().set_index("scenario")
-    ref = comparison.names[comparison.reference]
-    shown = [("chronic_pain", "chronic pain"), ("depression", "depression"), ("insomnia", "insomnia"),
-             ("mean_pain", "pain (NRS)")]  # fmt: skip
-    table = Table(title=f"Differences from {ref} at the end of the run (95% interval, paired by replicate)")
-    table.add_column("scenario")
-    for _, label in shown:
-        table.add_column(label, justify="right")
-    table.add_column("treated", justify="right")
-    table.add_column("cost/person", justify="right")
-    table.add_column("QALYs/1000", justify="right")
-    table.add_column("USD/QALY", justify="right")
-    for name in comparison.names:
-        cells = []
-        for outcome, _ in shown:
-            row = table_data.loc[(name, outcome)]
-            pct = outcome != "mean_pain"
-            fmt = (lambda v: f"{100 * v:+.1f}") if pct else (lambda v: f"{v:+.2f}")
-            if name == ref:
-                level = f"{row['level']:.1%}" if pct else f"{row['level']:.2f}"
-                cells.append(level)
-            elif np.isnan(row["difference_low"]):
-                cells.append(fmt(row["difference"]))
-            else:
-                cells.append(f"{fmt(row['difference'])} ({fmt(row['difference_low'])}, {fmt(row['difference_high'])})")
-        e = econ.loc[name]
-        icer = "" if np.isnan(e["icer_usd_per_qaly"]) else f"{e['icer_usd_per_qaly']:,.0f}"
-        cells += [f"{e['treated']:,.0f}", f"{e['cost_per_person']:,.2f}",
-                  f"{1000 * e['incremental_qalys_per_person']:+.2f}" if name != ref else "", icer]  # fmt: skip
-        table.add_row(name, *cells)
-    table.caption = "Prevalences in percentage points; the reference row shows its levels."
-    return table
 
 
 @app.command()
@@ -400,7 +387,10 @@ def trial(
     print(folder)
 
 
-TargetsOpt = Annotated[Path | None, typer.Option("--targets", help="Targets file (default: calibration/targets.yaml).")]
+TargetsOpt = Annotated[
+    Path | None,
+    typer.Option("--targets", help="Targets file (default: the shipped simulation/data/targets.yaml)."),
+]
 
 
 def _load_targets(path: Path | None):
@@ -431,6 +421,7 @@ def validate(
     set_: SetOpt = None,
     charts: ChartsOpt = True,
     quiet: QuietOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Measure every calibration target in the model and report what lands in its band (exit 0 either way)."""
     from simulation.runner import default_jobs
@@ -456,6 +447,14 @@ def validate(
     )
     from simulation.validation import counts_sentence
 
+    if as_json:
+        records = json.loads(table.to_json(orient="records"))
+        print(json.dumps({"folder": str(folder), "counts": counts_sentence(table), "targets": records}, indent=2))
+        return
+    if quiet:  # one line: how many targets land in their band
+        err.print(counts_sentence(table), highlight=False, soft_wrap=True)
+        print(folder)
+        return
     view = Table(title=f"Validation of {resolved.name}", caption=counts_sentence(table))
     for col in ("target", "role", "published", "band", "simulated (95% interval)", "verdict", "NaN"):
         view.add_column(col)
@@ -474,12 +473,21 @@ def calibrate(
     scenario: Annotated[Path | None, typer.Argument(help="Scenario (default: the built-in baseline).")] = None,
     targets: TargetsOpt = None,
     trials: Annotated[int, typer.Option("--trials", help="Optuna trials in the study (in all, across resumes).")] = 60,
-    study: Annotated[Path, typer.Option("--study", help="SQLite file of the study; rerun to resume.")] = Path(
-        "calibration/study.db"
-    ),
-    output: Annotated[Path, typer.Option("--output", help="Where to write the fitted parameters.")] = Path(
-        "calibration/fitted.yaml"
-    ),
+    study: Annotated[
+        Path | None,
+        typer.Option(
+            "--study",
+            help="SQLite file of the study, kept where given; rerun to resume (default: in the results folder).",
+        ),
+    ] = None,  # fmt: skip
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", help="Also copy the fitted YAML here (the fit is in --out)."),
+    ] = None,
+    apply: Annotated[
+        Path | None,
+        typer.Option("--apply", help="Do not fit: make this fit file's values the shipped defaults (see apply-fit)."),
+    ] = None,
     free: Annotated[
         list[str] | None,
         typer.Option("--free", help="Fit only these of the targets file's free parameters (repeat); the rest stay."),
@@ -488,12 +496,20 @@ def calibrate(
     replicates: ReplicatesOpt = None,
     seed: SeedOpt = None,
     jobs: JobsOpt = None,
+    out_dir: OutOpt = Path("results"),
     set_: SetOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Fit the free parameters of the targets file to its fitted targets (Optuna, resumable)."""
+    """Fit the free parameters of the targets file to its fitted targets (Optuna, resumable with --study).
+
+    Writes a new results folder under --out with fitted.yaml (values and provenance), trace.csv
+    (the objective of every trial) and study.db; never changes the shipped defaults (see apply-fit)."""
+    if apply is not None:
+        apply_fit(apply, dry_run=False, quiet=quiet)
+        return
     from simulation.calibration import calibrate as run_calibration
     from simulation.calibration import objective_trace, provenance
+    from simulation.results import atomic_folder
     from simulation.runner import default_jobs
 
     loaded, targets_path = _load_targets(targets)
@@ -507,42 +523,74 @@ def calibrate(
     if loaded.needs_cohort:
         c = loaded.cohort
         _check_cohort(c.sample_size, resolved.population, c.follow_up_years, c.incidence_years, str(targets_path))
-    check_out_file(study, "--study")
-    check_out_file(output, "--output")
+    check_out_root(out_dir)
+    if study is not None:
+        check_out_file(study, "--study")
+        study.parent.mkdir(parents=True, exist_ok=True)
+    if output is not None:
+        check_out_file(output, "--output")
     n_jobs = default_jobs(resolved.replicates) if jobs is None else jobs
-    study.parent.mkdir(parents=True, exist_ok=True)
-    err.print(
-        f"painsim: calibrating {len(loaded.free_parameters)} parameters to "
-        f"{sum(t.fit for t in loaded.targets)} targets; study {study} (rerun to resume)",
-        highlight=False,
-    )
-    with _progress(quiet, "trials") as progress:
-        task = progress.add_task("trials", total=trials)
-        try:
-            result, best, simulated = run_calibration(
-                resolved, loaded, trials, study, jobs=n_jobs,
-                progress=lambda done, best: progress.update(task, completed=done,
-                                                            description=f"trials (best {best:.3g})"),
-            )  # fmt: skip
-        except ValueError as exc:
-            _fail(str(exc))
-        except KeyboardInterrupt:
-            _fail(f"interrupted; the finished trials are kept in {study}: rerun the same command to resume.", 130)
-    text = provenance(resolved, targets_path, loaded, result, best, simulated)
-    tmp = output.with_suffix(output.suffix + ".partial")
-    tmp.write_text(text)
-    tmp.replace(output)
-    trace = output.with_suffix(".trace.csv")
-    objective_trace(result).to_csv(trace.with_suffix(".partial"), index=False)
-    trace.with_suffix(".partial").replace(trace)
+    with atomic_folder(out_dir, f"calibrate-{resolved.name}") as (staging, folder):
+        study_path = study if study is not None else staging / "study.db"
+        if not quiet:
+            err.print(
+                f"painsim: calibrating {len(loaded.free_parameters)} parameters to "
+                f"{sum(t.fit for t in loaded.targets)} targets; study {study or folder / 'study.db'}"
+                + (" (rerun to resume)" if study is not None else ""),
+                highlight=False,
+            )
+        with _progress(quiet, "trials") as progress:
+            task = progress.add_task("trials", total=trials)
+            try:
+                result, best, simulated = run_calibration(
+                    resolved, loaded, trials, study_path, jobs=n_jobs,
+                    progress=lambda done, best: progress.update(task, completed=done,
+                                                                description=f"trials (best {best:.3g})"),
+                )  # fmt: skip
+            except ValueError as exc:
+                _fail(str(exc))
+            except KeyboardInterrupt:
+                kept = f"the finished trials are kept in {study}: rerun to resume" if study else "nothing was kept"
+                _fail(f"interrupted; {kept} (give --study FILE to make a calibration resumable).", 130)
+        text = provenance(resolved, targets_path, loaded, result, best, simulated)
+        (staging / "fitted.yaml").write_text(text)
+        objective_trace(result).to_csv(staging / "trace.csv", index=False)
+    if output is not None:
+        tmp = output.with_suffix(output.suffix + ".partial")
+        tmp.write_text(text)
+        tmp.replace(output)
     view = Table(title=f"Best of {len(result.trials)} trials: objective {result.best_value:.3g}")
     view.add_column("parameter")
     view.add_column("fitted", justify="right")
     for name, value in best.items():
         view.add_row(name, f"{value:.4g}")
-    wide.print(view)
-    err.print(f"painsim: wrote {output}", highlight=False)
-    print(output)
+    if not quiet:
+        wide.print(view)
+        err.print(f"painsim: wrote {folder}; make it the defaults with: painsim apply-fit {folder / 'fitted.yaml'}",
+                  highlight=False, soft_wrap=True)  # fmt: skip
+    print(folder)
+
+
+@app.command("apply-fit")
+def apply_fit(
+    fit: Annotated[Path, typer.Argument(help="A fitted.yaml written by painsim calibrate.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the changes without writing them.")] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Make a fit the shipped defaults: rewrite each fitted parameter's declared default (old -> new)."""
+    from simulation.fits import apply_fit as rewrite
+    from simulation.fits import read_fit
+
+    changes = rewrite(read_fit(fit), dry_run=dry_run)
+    table = Table(title=f"{'Would change' if dry_run else 'Changed'} {len(changes)} shipped defaults from {fit}")
+    for col in ("parameter", "old", "new", "declared in"):
+        table.add_column(col, overflow="fold")
+    for name, source, old, new in changes:
+        table.add_row(name, old, new, str(Path(source).relative_to(Path(__file__).resolve().parents[1])))
+    if not quiet:
+        out.print(table)
+    for name, _, old, new in changes:
+        print(f"{name}: {old} -> {new}")
 
 
 @app.command()
@@ -553,20 +601,43 @@ def cohort(
     incidence: Annotated[float, typer.Option("--incidence-years", help="Window for new chronic pain.")] = 3.0,
     population: PopulationOpt = None,
     seed: SeedOpt = None,
+    out_dir: OutOpt = Path("results"),
     set_: SetOpt = None,
+    quiet: QuietOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Run a MIDUS-like cohort study of a scenario and print its cross-sectional and longitudinal statistics."""
+    """Run a MIDUS-like cohort study of a scenario; write its statistics (statistics.csv, manifest.json)
+    to a new results folder and print them."""
+    import pandas as pd
+
     from simulation.cohort import run_cohort
+    from simulation.results import atomic_folder, git_revision, list_files, package_versions
 
     resolved = _resolved(scenario, set_, population, seed=seed)
     _check_cohort(sample, resolved.population, follow_up, incidence, "painsim cohort --sample/--follow-up-years")
+    check_out_root(out_dir)
     stats = run_cohort(resolved, sample, follow_up, incidence).statistics()
-    view = Table(title=f"Cohort study of {resolved.name}: {sample:,} people, {follow_up:g} years")
-    view.add_column("statistic")
-    view.add_column("value", justify="right")
-    for name, value in stats.items():
-        view.add_row(name, f"{value:.4g}")
-    out.print(view)
+    with atomic_folder(out_dir, f"cohort-{resolved.name}") as (staging, folder):
+        pd.DataFrame({"statistic": list(stats), "value": list(stats.values())}).to_csv(
+            staging / "statistics.csv", index=False
+        )
+        info = {"painsim_results_version": 1, "scenario": resolved.resolved(),
+                "cohort": {"sample": sample, "follow_up_years": follow_up, "incidence_years": incidence},
+                "versions": package_versions(), "git": git_revision(), "command": sys.argv}  # fmt: skip
+        info["files"] = [*list_files(staging), "manifest.json"]
+        (staging / "manifest.json").write_text(json.dumps(info, indent=2, default=str) + "\n")
+    if as_json:
+        print(json.dumps({"folder": str(folder), "statistics": stats}, indent=2))
+        return
+    if not quiet:
+        view = Table(title=f"Cohort study of {resolved.name}: {sample:,} people, {follow_up:g} years")
+        view.add_column("statistic", overflow="fold")
+        view.add_column("value", justify="right")
+        for name, value in stats.items():
+            view.add_row(name, f"{value:.4g}")
+        err.print(view)
+        err.print(f"painsim: wrote {folder}", highlight=False, soft_wrap=True)
+    print(folder)
 
 
 @app.command()
@@ -574,10 +645,14 @@ def params(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, markdown or json.")] = "table",
     scenario: Annotated[
         Path | None,
-        typer.Option("--scenario", help="Show the values a scenario file sets (default: shipped defaults)."),
+        typer.Option("--scenario", help="Show the values a scenario file resolves to (default: shipped defaults)."),
     ] = None,
+    as_json: JsonOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Print every model parameter with value, unit, bounds, basis and source."""
+    if as_json:
+        fmt = "json"
     values = load_scenario(scenario).parameters if scenario is not None else None
     rows = parameter_rows(values)
     if fmt == "json":
@@ -589,8 +664,10 @@ def params(
     elif fmt == "markdown":
         print(parameter_document() if scenario is None else parameter_markdown(rows))
     elif fmt == "table":
-        table = Table(show_lines=False, title=f"painsim parameters ({len(rows)})")
-        for col in ("name", "value", "unit", "bounds", "basis", "source"):
+        shown = f" as {scenario} resolves them" if scenario is not None else " (shipped defaults)"
+        table = Table(show_lines=False, title=f"painsim parameters{shown} ({len(rows)})")
+        table.add_column("name", no_wrap=True)
+        for col in ("value", "unit", "bounds", "basis", "source"):
             table.add_column(col, overflow="fold")
         for r in rows:
             table.add_row(
@@ -601,7 +678,7 @@ def params(
                 r["basis"],
                 r["source"],
             )
-        Console(width=max(out.width, 160)).print(table)
+        out.print(table)
     else:
         _fail(f"--format {excerpt(fmt)} is not one of: table, csv, markdown, json.")
 

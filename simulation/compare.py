@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from simulation.intervals import interval_note, outcome_interval
 from simulation.results import atomic_folder, list_files, manifest
 from simulation.runner import RunResult, run_many
 from simulation.scenario import Scenario
@@ -34,16 +34,6 @@ KEY_OUTCOMES: tuple[tuple[str, str, str], ...] = (
     ("mean_isi", "Mean ISI", "mean"),
 )
 SHARED = ("population", "days", "years", "replicates", "seed", "burn_in_days", "settle_days")
-
-
-def _interval(values: np.ndarray) -> tuple[float, float, float]:
-    """Mean and t-based 95% interval of the mean across replicates (NaN interval for one)."""
-    values = np.asarray(values, float)
-    mean = float(values.mean())
-    if values.size < 2:
-        return mean, float("nan"), float("nan")
-    half = stats.t.ppf(0.975, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size)
-    return mean, mean - half, mean + half
 
 
 def qalys_per_person(series: pd.DataFrame) -> float:
@@ -86,7 +76,9 @@ class Comparison:
         return pd.DataFrame(rows)
 
     def table(self) -> pd.DataFrame:
-        """Long table: scenario x outcome, level and paired difference from the reference (95% CI)."""
+        """Long table: scenario x outcome, level and paired difference from the reference, each with
+        its 95% interval (levels of shares on the logit scale, means and differences linear; none
+        with fewer than 5 replicates, as the `interval` column says)."""
         data = self.per_replicate()
         ref_name = self.names[self.reference]
         ref = data[data["scenario"] == ref_name].set_index("replicate")
@@ -96,8 +88,8 @@ class Comparison:
         for name in self.names:
             mine = data[data["scenario"] == name].set_index("replicate")
             for outcome, label, kind in outcomes:
-                level = _interval(mine[outcome].to_numpy())
-                diff = _interval((mine[outcome] - ref[outcome]).to_numpy())
+                level = outcome_interval(mine[outcome].to_numpy(), outcome)
+                diff = outcome_interval((mine[outcome] - ref[outcome]).to_numpy(), outcome, difference=True)
                 rows.append(
                     {
                         "scenario": name,
@@ -111,6 +103,8 @@ class Comparison:
                         "difference_low": diff[1],
                         "difference_high": diff[2],
                         "reference": ref_name,
+                        "replicates": len(mine),
+                        "interval": interval_note(len(mine)),
                     }
                 )
         return pd.DataFrame(rows)
@@ -202,7 +196,10 @@ def write_comparison(comparison: Comparison, out_root: str | Path = "results", c
         if charts:
             from simulation.charts import write_comparison_charts
 
-            write_comparison_charts(series, table, staging / "charts", comparison.names[comparison.reference])
+            write_comparison_charts(
+                series, table, staging / "charts", comparison.names[comparison.reference],
+                comparison.runs[comparison.reference].scenario,
+            )  # fmt: skip
         ref_run = comparison.runs[comparison.reference]
         info = manifest(ref_run)
         info["scenarios"] = {r.scenario.name: r.scenario.resolved() for r in comparison.runs}

@@ -28,8 +28,8 @@ class ModelParams(BaseModel):
 
     Examples:
         >>> p = ModelParams()
-        >>> p.pain.from_poor_sleep  # amplification of next-day pain per unit of poor sleep
-        0.45
+        >>> p.pain.from_poor_sleep > 0  # amplification of next-day pain per unit of poor sleep (calibrated)
+        True
     """
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)

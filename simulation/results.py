@@ -278,7 +278,7 @@ def write_results(result: RunResult, out_root: str | Path = "results", charts: b
         if draw:
             from simulation.charts import write_run_charts
 
-            write_run_charts(series, distributions, staging / "charts", result.scenario.name)
+            write_run_charts(series, distributions, staging / "charts", result.scenario.name, result.scenario)
         info = manifest(result)
         info["files"] = [*list_files(staging), "manifest.json"]
         (staging / "manifest.json").write_text(json.dumps(info, indent=2, default=str) + "\n")

@@ -23,7 +23,6 @@ from queue import Empty
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from simulation.model import PainCycleModel
 from simulation.scenario import Scenario
@@ -113,26 +112,37 @@ def _stack(replicates: list[ReplicateResult], attribute: str) -> pd.DataFrame:
 
 
 def summarise(per_replicate: pd.DataFrame) -> pd.DataFrame:
-    """Mean, SD and t-based 95% interval of the mean across replicates, per outcome column.
+    """Mean, SD and 95% interval of the mean across replicates, per outcome column, on the
+    outcome's scale (`simulation.intervals`: logit for shares, linear for means).
 
-    With one replicate the interval is undefined (NaN): say so rather than pretend.
+    With fewer than 5 replicates there is no interval (NaN), and the `interval` column says so
+    rather than showing a misleading one.
     """
+    import warnings
+
+    from simulation.intervals import interval_note, outcome_interval, scale_of_outcome
+
     n = len(per_replicate)
-    mean = per_replicate.mean()
-    sd = per_replicate.std(ddof=1) if n > 1 else pd.Series(np.nan, index=per_replicate.columns)
-    half = stats.t.ppf(0.975, n - 1) * sd / np.sqrt(n) if n > 1 else sd * np.nan
-    return pd.DataFrame(
-        {
-            "outcome": per_replicate.columns,
-            "mean": mean.to_numpy(),
-            "sd": sd.to_numpy(),
-            "ci95_low": (mean - half).to_numpy(),
-            "ci95_high": (mean + half).to_numpy(),
-            "min": per_replicate.min().to_numpy(),
-            "max": per_replicate.max().to_numpy(),
-            "replicates": n,
-        }
-    )
+    rows = []
+    warnings.filterwarnings("ignore", message="(All-NaN slice|Degrees of freedom)", category=RuntimeWarning)
+    for name in per_replicate.columns:
+        values = per_replicate[name].to_numpy(float)
+        mean, low, high = outcome_interval(values, name)
+        rows.append(
+            {
+                "outcome": name,
+                "mean": mean,
+                "sd": float(np.nanstd(values, ddof=1)) if n > 1 else float("nan"),
+                "ci95_low": low,
+                "ci95_high": high,
+                "min": float(np.nanmin(values)) if n else float("nan"),
+                "max": float(np.nanmax(values)) if n else float("nan"),
+                "replicates": n,
+                "scale": "logit" if scale_of_outcome(name) == "share" else "linear",
+                "interval": interval_note(n),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def default_jobs(replicates: int) -> int:

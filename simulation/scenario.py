@@ -99,6 +99,11 @@ class Scenario(BaseModel):
     )
     replicates: int = Field(4, ge=1, le=1000, description="Independent replicates (seeds split from `seed`).")
     seed: int = Field(20261126, ge=0, le=2**63 - 1, description="The run's seed; replicates derive from it.")
+    parameters_from: str | None = Field(
+        None,
+        description="A fit file (as `painsim calibrate` writes it) whose fitted parameters this scenario uses, "
+        "without changing the shipped defaults; relative to this file. `parameters` set here win over it.",
+    )
     parameters: ModelParams = Field(default_factory=ModelParams, description="Overrides of model parameters.")
     interventions: list[InterventionBlock] = Field(
         default_factory=list, description="Interventions offered (see `painsim schema` for each type's fields)."
@@ -172,6 +177,9 @@ def _read_with_extends(path: Path, chain: tuple[str, ...] = ()) -> dict[str, Any
     problem of the extending file's field `extends`, naming the parent; loops and chains longer
     than `MAX_EXTENDS` are errors."""
     data = _read_yaml(path)
+    fit = data.get("parameters_from")
+    if isinstance(fit, str) and fit.strip() and not Path(fit).is_absolute():
+        data["parameters_from"] = str(path.parent / fit)  # relative to the file that names it
     parent = data.get("extends")
     if parent is None:
         return data
@@ -312,6 +320,7 @@ def _describe(error: dict[str, Any], model: type[BaseModel] | None = None) -> st
 def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
     """Validate plain data (from a file or the command line) strictly into a `Scenario`, raising
     `ScenarioError` naming `source`: no string or boolean passes for a number, no NaN."""
+    data = _with_fit(data, source)
     return validate_strict(
         Scenario,
         data,
@@ -320,6 +329,25 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scen
         _describe,
         "See `painsim schema` for every field and `painsim params` for parameter names, units and bounds.",
     )
+
+
+def _with_fit(data: dict[str, Any], source: str) -> dict[str, Any]:
+    """`parameters_from: FIT.yaml`: the fit's values under the scenario's own `parameters`."""
+    fit = data.get("parameters_from")
+    if fit is None:
+        return data
+    if not isinstance(fit, str) or not fit.strip():
+        raise ScenarioError(f"{source}: field `parameters_from`: must be the path of a fit file, got {excerpt(fit)}.")
+    from simulation.fits import nested_parameters, read_fit
+
+    try:
+        values = read_fit(fit)
+    except InputError as exc:
+        raise ScenarioError(f"{source}: field `parameters_from`: {exc}") from None
+    own = data.get("parameters") or {}
+    if not isinstance(own, dict):
+        return data  # validation reports the bad `parameters`
+    return {**data, "parameters": _merge(nested_parameters(values), own)}
 
 
 def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scenario:

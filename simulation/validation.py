@@ -1,6 +1,6 @@
 """Targets and validation: measure every published target in the model, the way it was measured.
 
-`calibration/targets.yaml` lists the targets (value, band, source, how it is measured) and the free
+`simulation/data/targets.yaml` lists the targets (value, band, source, how it is measured) and the free
 parameters `painsim calibrate` may move. `validate` runs a scenario's replicates, takes the
 cross-sectional survey of the whole population at the start of follow-up and runs the virtual
 cohort study on a sample, and reports each target's simulated value with a 95% interval and
@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from simulation.inputs import short_path, validate_strict
 from simulation.scenario import Scenario, _describe, _read_yaml
 
-DEFAULT_TARGETS = Path(__file__).resolve().parents[1] / "calibration" / "targets.yaml"
+DEFAULT_TARGETS = Path(__file__).resolve().parent / "data" / "targets.yaml"  # package data: found from a wheel
 
 
 class Measure(BaseModel):

@@ -133,7 +133,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 def test_compare_and_trial_commands_end_to_end(tmp_path):
     done = _cli("compare", str(SCENARIOS / "baseline.yaml"), str(SCENARIOS / "exercise.yaml"),
                 str(SCENARIOS / "cbt_exercise.yaml"), "--reference", "exercise", "-n", "600", "--days", "40", "-r",
-                "2", "--set", "burn_in_days=20", "--set", "settle_days=10", "--out", str(tmp_path), "-q")  # fmt: skip
+                "2", "--set", "burn_in_days=20", "--set", "settle_days=10", "--out", str(tmp_path))  # fmt: skip
     assert done.returncode == 0, done.stderr
     folder = Path(done.stdout.strip().splitlines()[-1])
     table = pd.read_csv(folder / "comparison.csv")

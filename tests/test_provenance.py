@@ -57,7 +57,7 @@ def test_declaring_without_provenance_is_an_error():
 
 def _yaml_sources() -> list[tuple[str, str]]:
     found = []
-    for pattern in ("calibration/targets.yaml", "trials/*.yaml"):
+    for pattern in ("simulation/data/targets.yaml", "trials/*.yaml"):
         for path in glob.glob(str(ROOT / pattern)):
             data = yaml.safe_load(Path(path).read_text())
             entries = data.get("targets", []) + data.get("published", [])

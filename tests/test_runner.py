@@ -29,13 +29,24 @@ def test_replicates_differ_and_seed_matters():
 
 
 def test_summary_interval_is_the_t_interval_of_the_mean():
-    per_rep = pd.DataFrame({"x": [0.1, 0.2, 0.3, 0.4]})
+    per_rep = pd.DataFrame({"mean_pain": [1.0, 2.0, 3.0, 4.0, 5.0]})
     row = summarise(per_rep).iloc[0]
-    assert row["mean"] == pytest.approx(0.25)
-    # t(0.975, 3) = 3.182; sd = 0.1291; half-width = 3.182 * 0.1291 / 2
-    assert row["ci95_high"] - row["mean"] == pytest.approx(3.1824 * 0.129099 / 2, rel=1e-3)
-    single = summarise(pd.DataFrame({"x": [0.3]})).iloc[0]
-    assert pd.isna(single["ci95_low"])
+    assert row["mean"] == pytest.approx(3.0)
+    # t(0.975, 4) = 2.776; sd = 1.5811; half-width = 2.776 * 1.5811 / sqrt(5)
+    assert row["ci95_high"] - row["mean"] == pytest.approx(2.7764 * 1.581139 / 5**0.5, rel=1e-3)
+    assert row["scale"] == "linear" and row["interval"].startswith("95% t-interval")
+
+
+def test_summary_gives_no_interval_below_five_replicates_and_says_so():
+    row = summarise(pd.DataFrame({"chronic_pain": [0.1, 0.2, 0.3, 0.4]})).iloc[0]
+    assert pd.isna(row["ci95_low"]) and pd.isna(row["ci95_high"])
+    assert row["interval"] == "n/a: fewer than 5 replicates"
+
+
+def test_share_intervals_stay_in_zero_one_even_for_extreme_replicates():
+    row = summarise(pd.DataFrame({"opioid_misuse": [0.0, 0.0, 0.0, 0.0, 0.02]})).iloc[0]
+    assert 0.0 <= row["ci95_low"] <= row["mean"] <= row["ci95_high"] <= 1.0
+    assert row["scale"] == "logit"
 
 
 def test_results_folder_holds_everything_the_issue_lists(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -161,7 +162,13 @@ def test_validate_and_cohort_commands_end_to_end(tmp_path):
     assert (folder / "validation.png").exists()
     cohort = subprocess.run(
         [sys.executable, "-m", "simulation.cli", "cohort", "--sample", "300", "--follow-up-years", "1", "-n", "1500",
-         "--set", "burn_in_days=60", "--set", "settle_days=30"], cwd=ROOT, capture_output=True, text=True, timeout=600,
+         "--set", "burn_in_days=60", "--set", "settle_days=30", "--out", str(tmp_path)], cwd=ROOT, capture_output=True,
+        text=True, timeout=600,
     )  # fmt: skip
     assert cohort.returncode == 0, cohort.stderr
-    assert "or_depression_t2_given_back_pain_t1" in cohort.stdout
+    assert "or_depression_t2_given_back_pain_t1" in cohort.stderr
+    folder = Path(cohort.stdout.strip().splitlines()[-1])
+    assert folder.parent == tmp_path and folder.name.startswith("cohort-baseline-")
+    stats = pd.read_csv(folder / "statistics.csv")
+    assert "or_depression_t2_given_back_pain_t1" in set(stats["statistic"])
+    assert json.loads((folder / "manifest.json").read_text())["cohort"]["sample"] == 300
