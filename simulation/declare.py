@@ -23,7 +23,10 @@ from pydantic import BaseModel, ConfigDict, Field
 Basis = Literal["cited", "assumption", "calibrated"]
 BASES = get_args(Basis)
 
-CALIBRATE_COMMAND = "painsim calibrate (fit targets of calibration/targets.yaml; record in calibration/fitted.yaml)"
+CALIBRATE_COMMAND = (
+    "painsim calibrate on the fit targets of simulation/data/targets.yaml, applied with painsim apply-fit "
+    "(record and objective trace: calibration/fitted.yaml, calibration/fitted.trace.csv)"
+)
 
 
 class DeclarationError(ValueError):

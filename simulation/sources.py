@@ -926,7 +926,7 @@ Every parameter declares a source and a basis. *Cited* means the value is the so
 that cite these sources; *assumption* means a modelling choice, and the source then says what it
 leans on. A source string may name several sources ("seed 004, seed 001", "seeds 000-003"); a test
 checks that every citation in every source string of `simulation/`, `trials/`, `scenarios/` and
-`calibration/targets.yaml` resolves to an entry here."""
+`simulation/data/targets.yaml` resolves to an entry here."""
 
 
 def _entry(source: Source) -> str:

@@ -152,7 +152,7 @@ def test_compare_and_trial_commands_end_to_end(tmp_path):
     folder = Path(done.stdout.strip().splitlines()[-1])
     published = pd.read_csv(folder / "published_vs_simulated.csv")
     assert list(published["metric"]) == ["pain_smd", "pain_smd", "mood_smd", "mood_smd"]
-    assert list(published["role"]) == ["fit", "fit", "fit", "hold_out"]
+    assert list(published["role"]) == ["fit", "fit", "hold_out", "fit"]
     assert set(published["verdict"]) <= {"in band", "touches", "outside", "no interval"}
     assert (folder / "cbt_williams2012" / "arms.png").exists()
     bad = _cli("compare", str(SCENARIOS / "baseline.yaml"), "--out", str(tmp_path))
