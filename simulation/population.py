@@ -124,7 +124,7 @@ EDGES = (
         "population.ses_risk_loading",
         sign=-1,
         measure="slope",
-        min_effect=0.001,
+        min_effect=0.028,
         mechanism="smoking, obesity and inactivity commoner at low SES",
         cites="seed 001",
     ),

@@ -64,7 +64,7 @@ class StatusParams(ParamGroup):
         doc="Pain days in the MIDUS window needed for MIDUS back pain.",
     )
     high_impact_withdrawal: float = param(
-        0.3932,
+        0.3886,
         lo=0.0,
         hi=1.0,
         unit="0-1 withdrawal",

@@ -28,7 +28,7 @@ from simulation.units import daily_rate, probability_within_day
 
 class CentralPainParams(ParamGroup):
     onset_rate_per_year: float = param(
-        0.044,
+        0.02066,
         lo=0.0,
         hi=0.5,
         unit="per year",
@@ -48,7 +48,7 @@ class CentralPainParams(ParamGroup):
         doc="Remission hazard of a central pain episode.",
     )
     from_depression: float = param(
-        0.661,
+        0.8781,
         lo=0.0,
         hi=4.0,
         unit="log hazard in a depressive episode",
@@ -59,7 +59,7 @@ class CentralPainParams(ParamGroup):
         doc="Edge low mood -> new pain: log hazard of a central pain episode during a depressive episode.",
     )
     from_poor_sleep: float = param(
-        0.4088,
+        2.181,
         lo=0.0,
         hi=8.0,
         unit="log hazard per unit recent poor sleep",
@@ -112,7 +112,7 @@ EDGES = (
         "in_episode",
         "in_central_pain",
         "central.from_depression",
-        min_effect=0.001,
+        min_effect=0.0022,
         mechanism="depression lowers thresholds and presents as pain",
         cites="seed 003, seed 000, seed 002",
     ),
@@ -120,7 +120,7 @@ EDGES = (
         "sleep_recent",
         "in_central_pain",
         "central.from_poor_sleep",
-        min_effect=0.001,
+        min_effect=0.013,
         mechanism="insomnia causes low back pain",
         cites="seed 004",
     ),
@@ -128,7 +128,7 @@ EDGES = (
         "hpa_load",
         "in_central_pain",
         "central.from_hpa",
-        min_effect=0.001,
+        min_effect=0.0024,
         mechanism="monoamine depletion weakens descending inhibition",
         cites="seed 003",
     ),
@@ -136,7 +136,7 @@ EDGES = (
         "depression_scar",
         "in_central_pain",
         "central.from_scar",
-        min_effect=0.001,
+        min_effect=0.0029,
         mechanism="past depression raises future pain",
         cites="seed 001, seed 003",
     ),
@@ -145,7 +145,7 @@ EDGES = (
         "in_central_pain",
         "central.vulnerability_per_sd",
         measure="slope",
-        min_effect=0.001,
+        min_effect=0.0073,
         mechanism="shared, mostly non-genetic vulnerability",
         cites="seed 000",
     ),
@@ -153,7 +153,7 @@ EDGES = (
         "in_central_pain",
         "pain",
         "central.intensity",
-        min_effect=0.001,
+        min_effect=0.084,
         mechanism="a central pain episode is felt as pain",
         cites="seed 000, seed 003",
     ),

@@ -14,7 +14,7 @@ from simulation.edges import edge
 
 class NociceptionParams(ParamGroup):
     log_median: float = param(
-        -0.6273,
+        -0.8129,
         lo=-3.0,
         hi=2.0,
         unit="ln NRS points",
@@ -24,7 +24,7 @@ class NociceptionParams(ParamGroup):
         doc="Population median of the nociception set point, log scale.",
     )
     between_person_sd: float = param(
-        0.5609,
+        0.5189,
         lo=0.0,
         hi=2.0,
         unit="ln NRS points",
@@ -34,7 +34,7 @@ class NociceptionParams(ParamGroup):
         doc="Spread of set points between people not explained by the named risk factors.",
     )
     within_person_sd: float = param(
-        0.5484,
+        0.6456,
         lo=0.0,
         hi=2.0,
         unit="ln NRS points",
@@ -44,7 +44,7 @@ class NociceptionParams(ParamGroup):
         doc="Stationary spread of a person's nociception around their set point (flares, recovery).",
     )
     timescale_days: float = param(
-        481.2,
+        865.8,
         lo=7.0,
         hi=3650.0,
         unit="days",
@@ -135,7 +135,7 @@ EDGES = (
         "log_nociception",
         "nociception.age_per_decade",
         measure="slope",
-        min_effect=0.001,
+        min_effect=0.004,
         mechanism="back problems accumulate with age",
         cites="Dahlhamer et al. 2018",
     ),
@@ -144,7 +144,7 @@ EDGES = (
         "log_nociception",
         "nociception.female",
         measure="slope",
-        min_effect=0.001,
+        min_effect=0.032,
         mechanism="more chronic pain in women",
         cites="Dahlhamer et al. 2018",
     ),
@@ -153,7 +153,7 @@ EDGES = (
         "log_nociception",
         "nociception.obesity",
         measure="slope",
-        min_effect=0.001,
+        min_effect=0.08,
         mechanism="load on the spine",
         cites="seed 004",
     ),
@@ -162,7 +162,7 @@ EDGES = (
         "log_nociception",
         "nociception.smoking",
         measure="slope",
-        min_effect=0.001,
+        min_effect=0.06,
         mechanism="shared risk factor",
         cites="seed 004, seed 001",
     ),
@@ -172,7 +172,7 @@ EDGES = (
         "nociception.inactivity",
         sign=-1,
         measure="slope",
-        min_effect=0.001,
+        min_effect=0.048,
         mechanism="activity protects the back",
         cites="seed 004",
     ),
@@ -181,7 +181,7 @@ EDGES = (
         "log_nociception",
         "nociception.job_strain",
         measure="slope",
-        min_effect=0.001,
+        min_effect=0.12,
         mechanism="physically demanding, high-strain jobs",
         cites="seed 001, seed 004",
     ),
@@ -191,7 +191,7 @@ EDGES = (
         "nociception.low_ses_per_sd",
         sign=-1,
         measure="slope",
-        min_effect=0.001,
+        min_effect=0.032,
         mechanism="more pain at low income",
         cites="Dahlhamer et al. 2018; seed 001",
     ),
@@ -200,7 +200,7 @@ EDGES = (
         "log_nociception",
         "nociception.vulnerability_per_sd",
         measure="slope",
-        min_effect=0.001,
+        min_effect=0.017,
         mechanism="shared, mostly non-genetic vulnerability",
         cites="seed 000",
     ),
