@@ -404,8 +404,6 @@ def validation_chart(table: pd.DataFrame, name: str = "") -> alt.Chart:
                                                                       data["band_high"], strict=True)]  # fmt: skip
     data["kind"] = np.where(ratio, "Ratios", "Shares")
     data["role"] = data["role"].map({"fit": "Fitted targets", "hold_out": "Held-out targets"})
-    order = list(data["name"])
-    y = alt.Y("name:N", sort=order, title=None)
     verdict = alt.Color(
         "result:N",
         scale=alt.Scale(
@@ -413,26 +411,34 @@ def validation_chart(table: pd.DataFrame, name: str = "") -> alt.Chart:
         ),
         title="interval",
     )
-    base = alt.Chart(data)
-    layer = alt.layer(
-        base.mark_bar(color="#ddd", height=12).encode(x=alt.X("band_low:Q", title="Value"), x2="band_high:Q", y=y),
-        base.mark_tick(color="black", thickness=2, size=14).encode(x="published:Q", y=y),
-        base.mark_rule().encode(x="simulated_low:Q", x2="simulated_high:Q", y=y, color=verdict),
-        base.mark_point(filled=True, size=50).encode(
-            x="simulated:Q",
-            y=y,
-            color=verdict,
-            tooltip=["name:N", "published:Q", "band_low:Q", "band_high:Q", alt.Tooltip("simulated:Q", format=".3f")],
-        ),
-    ).properties(width=420)
-    return (
-        layer.facet(row=alt.Row("kind:N", title=None), column=alt.Column("role:N", title=None))
-        .resolve_scale(x="independent", y="independent")
-        .properties(
-            title=alt.Title(
-                f"Simulated vs published: {name}",
-                subtitle="Grey: band; black tick: published; dot: simulated with its 95% interval "
-                "(in band only if the whole interval is inside)",
-            )
+
+    def panel(part: pd.DataFrame, title: str) -> alt.LayerChart:
+        base = alt.Chart(part)
+        axis = "ratio" if part["kind"].iloc[0] == "Ratios" else "share (0-1)"
+        y = alt.Y("name:N", sort=list(part["name"]), title=None)
+        return alt.layer(
+            base.mark_bar(color="#ddd", height=12).encode(x=alt.X("band_low:Q", title=axis), x2="band_high:Q", y=y),
+            base.mark_tick(color="black", thickness=2, size=14).encode(x="published:Q", y=y),
+            base.mark_rule().encode(x="simulated_low:Q", x2="simulated_high:Q", y=y, color=verdict),
+            base.mark_point(filled=True, size=50).encode(
+                x="simulated:Q",
+                y=y,
+                color=verdict,
+                tooltip=["name:N", "published:Q", "band_low:Q", "band_high:Q",
+                         alt.Tooltip("simulated:Q", format=".3f")],
+            ),
+        ).properties(width=380, height=22 * len(part), title=title)  # fmt: skip
+
+    rows = []
+    for kind in ("Shares", "Ratios"):
+        panels = [panel(part, f"{role}: {kind.lower()}") for role in ("Fitted targets", "Held-out targets")
+                  if not (part := data[(data["kind"] == kind) & (data["role"] == role)]).empty]  # fmt: skip
+        if panels:
+            rows.append(alt.hconcat(*panels).resolve_scale(color="shared"))
+    return alt.vconcat(*rows).properties(
+        title=alt.Title(
+            f"Simulated vs published: {name}",
+            subtitle="Grey: band; black tick: published; dot: simulated with its 95% interval "
+            "(in band only if the whole interval is inside)",
         )
     )
