@@ -97,7 +97,7 @@ class Scenario(BaseModel):
         description="Accelerated days (10x) before the burn-in that bring the slow states near steady state; the "
         "loop of depressive episodes and the scar they leave settles over about 15 years of real time.",
     )
-    replicates: int = Field(4, ge=1, le=1000, description="Independent replicates (seeds split from `seed`).")
+    replicates: int = Field(5, ge=1, le=1000, description="Independent replicates (seeds split from `seed`).")
     seed: int = Field(20261126, ge=0, le=2**63 - 1, description="The run's seed; replicates derive from it.")
     parameters_from: str | None = Field(
         None,

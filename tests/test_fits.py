@@ -13,6 +13,7 @@ import yaml
 from simulation import fits
 from simulation.fits import apply_fit, read_fit
 from simulation.inputs import InputError
+from simulation.parameters import ModelParams
 from simulation.scenario import load_scenario
 from tests.conftest import ROOT, SCENARIOS
 
@@ -72,11 +73,11 @@ def test_apply_fit_rewrites_declared_defaults_and_reports_old_and_new(tmp_path, 
     copy.write_text((ROOT / "simulation" / "rules" / "pain.py").read_text())
     real = fits._declaration
     monkeypatch.setattr(fits, "_declaration", lambda name: (copy, real(name)[1]))
-    old = {r for r in copy.read_text().splitlines() if "1.0498" in r}
-    assert old
+    current = f"{ModelParams().pain.from_poor_sleep:.4g}"  # the shipped default, as declared
+    assert any(current in r for r in copy.read_text().splitlines())
     changes = apply_fit({"pain.from_poor_sleep": 0.91234567})
-    assert changes == [("pain.from_poor_sleep", str(copy), "1.0498", "0.9123")]
-    assert "        0.9123,\n" in copy.read_text() and "1.0498" not in copy.read_text()
+    assert changes == [("pain.from_poor_sleep", str(copy), current, "0.9123")]
+    assert "        0.9123,\n" in copy.read_text() and f"        {current},\n" not in copy.read_text()
 
 
 def test_apply_fit_command_dry_run_changes_nothing(tmp_path):
@@ -86,5 +87,5 @@ def test_apply_fit_command_dry_run_changes_nothing(tmp_path):
     done = subprocess.run([sys.executable, "-m", "simulation.cli", "apply-fit", str(fit), "--dry-run"], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "pain.from_mood: 0.6906 -> 0.5" in done.stdout
+    assert f"pain.from_mood: {ModelParams().pain.from_mood:.4g} -> 0.5" in done.stdout
     assert _git_status() == before

@@ -420,7 +420,9 @@ def test_depressive_episodes_last_months(episode_history):
     assert lengths.size > 300
     assert lengths.mean() > 8 * 7, f"mean episode {lengths.mean():.0f} days"
     assert np.median(lengths) > 6 * 7
-    assert (lengths <= 14).mean() < 0.2  # brief episodes exist, but they are the minority
+    # brief latent episodes exist (they never reach the 14 days a clinical episode needs), but they
+    # are the minority
+    assert (lengths <= 14).mean() < 0.3
 
 
 def _recurrence_ratio(history: np.ndarray) -> tuple[float, float, int]:
