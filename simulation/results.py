@@ -217,6 +217,7 @@ def _claim(out_root: Path, name: str) -> Path:
     """Create, exclusively, the empty folder `name-<time>[-n]` and return it: two runs can never
     pick the same one, however many write into `out_root` at once."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    name = name.lstrip(".") or "run"  # a results folder is never hidden (a scenario may be named ".inf")
     for n in range(1, 10_000):
         candidate = out_root / (f"{name}-{stamp}" if n == 1 else f"{name}-{stamp}-{n}")
         try:

@@ -216,3 +216,15 @@ def test_an_internal_error_exits_1_with_a_saved_traceback(tmp_path, monkeypatch)
     log = Path(result.output.split("saved in ")[1].split(".log")[0] + ".log")
     assert "simulated bug" in log.read_text() and "Traceback" in log.read_text()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_scenario_named_like_a_hidden_file_still_gets_a_visible_folder(tmp_path):
+    """Found by the fuzz test: a scenario named ".inf" made a hidden results folder."""
+    from simulation.results import atomic_folder
+
+    with atomic_folder(tmp_path, ".inf") as (staging, final):
+        (staging / "x").write_text("x")
+    assert final.exists() and not final.name.startswith(".")
+    with atomic_folder(tmp_path, "...") as (staging, final):
+        pass
+    assert final.name.startswith("run-")
