@@ -85,6 +85,10 @@ def guarded(command: Callable[..., Any], fail: Callable[[str, int], None]) -> Ca
                 fail(f"{how}; no results were written.", 130)
             except MemoryError:
                 fail("ran out of memory; try a smaller --population or fewer --jobs.", 1)
+            except BrokenPipeError:
+                # The reader went away (`painsim params | head`): stop quietly, as other tools do.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                raise typer.Exit(141) from None
             except Exception as exc:
                 if _is_cli_exception(exc):
                     raise

@@ -228,3 +228,17 @@ def test_a_scenario_named_like_a_hidden_file_still_gets_a_visible_folder(tmp_pat
     with atomic_folder(tmp_path, "...") as (staging, final):
         pass
     assert final.name.startswith("run-")
+
+
+def test_a_reader_that_goes_away_is_not_an_internal_error():
+    """`painsim params --format json | head -1`: the pipe closes early; painsim stops quietly."""
+    import subprocess
+    import sys
+
+    whole = subprocess.run([sys.executable, "-m", "simulation.cli", "params", "--format", "json"],
+                           capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert len(whole.stdout) > 65536  # more than a pipe holds, so the writer meets the closed pipe
+    done = subprocess.run(f"{sys.executable} -m simulation.cli params --format json | head -1", shell=True,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.stdout.startswith("[")
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr, done.stderr
