@@ -2,7 +2,7 @@
 inside the declared bounds of its state; the same seed gives the same run, other replicates do not.
 
 Examples are derandomised and the example database is off, so every run of the suite tests the same
-parameter sets (STYLE.md: no tests seeded at random).
+parameter sets (no test is seeded at random).
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def check_state(model: PainCycleModel) -> None:
 @PROPERTY_SETTINGS
 @given(parameters=parameter_sets())
 def test_states_stay_finite_and_in_bounds_for_any_valid_parameters(parameters):
-    """Bounded, saturating rules (DESIGN.md): whatever the parameters within their declared ranges,
+    """Bounded, saturating rules: whatever the parameters within their declared ranges,
     every state column stays finite and within the bounds `simulation.state.COLUMNS` declares, on
     every day, and the instruments (PHQ-9, ISI) stay on their scales."""
     model = PainCycleModel(small_scenario(parameters), seed=SEED, agent_views=False)
@@ -141,7 +141,7 @@ def _state_arrays(model: PainCycleModel) -> dict[str, np.ndarray]:
 @settings(max_examples=8, deadline=None, derandomize=True, database=None)
 @given(parameters=parameter_sets(), seed=st.integers(min_value=0, max_value=2**32 - 1))
 def test_same_seed_same_run(parameters, seed):
-    """Reproducibility (DESIGN.md "Random numbers"): two models with the same scenario, seed and
+    """Reproducibility (simulation/rng.py): two models with the same scenario, seed and
     replicate hold identical state, statuses and series after the same days."""
     runs = []
     for _ in range(2):

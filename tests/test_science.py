@@ -1,11 +1,11 @@
 """Scientific tests: the model against closed forms, the causal graph's signs, and the seeds' facts.
 
-Tiers (STYLE.md item 10):
+Tiers (the scientific tests of the README's Development section):
 
 1. couplings off: every state relaxes to its analytic equilibrium, at its declared timescale;
-2. each edge of the causal graph (DESIGN.md section 2) moves the other state the documented way,
+2. each edge of the causal graph (README, "The causal graph") moves the other state the documented way,
    measured with common random numbers (same seed, one parameter changed);
-3. the facts DESIGN.md asks the dynamics to show: depression persists and recurs; in daily diaries
+3. the facts the source documents ask the dynamics to show: depression persists and recurs; in daily diaries
    the sleep -> pain path is stronger than pain -> sleep (seed 004);
 4. the baseline holds its calibration targets and does not drift.
 
@@ -413,7 +413,7 @@ def _complete_episode_lengths(history: np.ndarray) -> np.ndarray:
 
 
 def test_depressive_episodes_last_months(episode_history):
-    """Persistence (DESIGN.md "depression has chronic and recurrent courses"; Spijker 2002 via
+    """Persistence (depression has chronic and recurrent courses; Spijker 2002 via
     mood.remission_rate_per_year): complete episodes last months on average, far beyond the two-week
     minimum of a major depressive episode, and few end within 14 days."""
     lengths = _complete_episode_lengths(episode_history)
@@ -592,7 +592,7 @@ def baseline_run():
 
 
 def test_baseline_day0_lands_on_the_calibration_targets(baseline_run):
-    """Calibration set (DESIGN.md): chronic pain 20.4% (Dahlhamer 2018), 12-month major depression
+    """Calibration set (simulation/data/targets.yaml): chronic pain 20.4% (Dahlhamer 2018), 12-month major depression
     8-10.4% (Hasin 2018), insomnia disorder 6-10% (Ohayon 2002); depression commoner with chronic pain
     (Currie & Wang 2004: 19.8% vs 5.9%; seed 001: 17.4% vs 10.5%; seeds 000, 003)."""
     day0, _ = baseline_run
@@ -603,7 +603,7 @@ def test_baseline_day0_lands_on_the_calibration_targets(baseline_run):
 
 
 def test_baseline_is_stable_over_ten_years(baseline_run):
-    """Steady state (DESIGN.md "rules stay bounded, saturating"): ten years without intervention keep
+    """Steady state (rules stay bounded and saturating): ten years without intervention keep
     chronic pain, 12-month depression and insomnia within 2 points of day 0 (no drift to everyone
     ill, no dying out), and the last year's mean within 1.5 points."""
     _, series = baseline_run
