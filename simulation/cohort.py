@@ -19,7 +19,7 @@ flags, so a reading that flickers at a threshold does not count as onset and rem
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -94,15 +94,6 @@ def risk_ratio(event: np.ndarray, exposed: np.ndarray) -> float:
 def _share(flags: np.ndarray, among: np.ndarray) -> float:
     """Share of `flags` among the people `among` (NaN when nobody qualifies or the wave is missing)."""
     return float(np.mean(flags[among])) if among.any() else float("nan")
-
-
-@dataclass
-class EpisodeLog:
-    """Depressive episodes of the sampled people that start during follow-up (an incident cohort)."""
-
-    onset: list[np.ndarray] = field(default_factory=list)  # day of onset
-    person: list[np.ndarray] = field(default_factory=list)  # index into the sample
-    recovered: list[np.ndarray] = field(default_factory=list)  # day recovery began (-1 while ongoing)
 
 
 @dataclass

@@ -15,7 +15,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from simulation.edges import all_edges, edge_rows, node_label
+from simulation.edges import edge_rows, node_label
 
 # Columns of the picture: traits on the left, the slow mechanisms and latent processes in the
 # middle, the daily states (the cycle itself) on the right.
@@ -140,7 +140,3 @@ def write_graph(folder: Path, measured: bool = True) -> list[Path]:
     rows.to_csv(folder / "edges.csv", index=False)
     (folder / "edges.md").write_text(edge_markdown(rows.to_dict("records")) + "\n")
     return [*paths, folder / "edges.csv", folder / "edges.md"]
-
-
-def edge_count() -> int:
-    return len(all_edges())

@@ -28,6 +28,23 @@ def probability_within_day(rate_per_day, out: np.ndarray | None = None):
     return np.negative(out, out=out)
 
 
+def switch_two_state(
+    flag: np.ndarray, log_drive: np.ndarray, rate_on_per_year: float, rate_off_per_year: float, uniform: np.ndarray
+) -> None:
+    """One day of a two-state process (an episode, a spell in care), in place.
+
+    Outside the state the hazard of entering is `rate_on_per_year` x exp(`log_drive`); inside it
+    the hazard of leaving is `rate_off_per_year`. Each person switches when today's uniform draw
+    falls below the probability of an event within the day. `log_drive` is overwritten.
+    """
+    with np.errstate(divide="ignore"):  # a zero rate is allowed: log 0 = -inf, hazard 0
+        log_drive += np.float32(np.log(daily_rate(rate_on_per_year)))
+    np.exp(log_drive, out=log_drive)
+    log_drive[flag] = np.float32(daily_rate(rate_off_per_year))
+    switch = uniform < probability_within_day(log_drive, out=log_drive)
+    np.logical_xor(flag, switch, out=flag)
+
+
 def relaxation_per_day(timescale_days: float) -> float:
     """Fraction of the gap to its target that a state closes in one day.
 

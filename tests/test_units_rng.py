@@ -139,3 +139,23 @@ def test_probability_within_day_in_place_matches():
     buffer = rates.copy()
     assert probability_within_day(buffer, out=buffer) is buffer
     np.testing.assert_array_equal(buffer, expected)
+
+
+def test_two_state_switch_enters_at_the_driven_hazard_and_leaves_at_its_rate():
+    """`switch_two_state`: per-day switching probabilities 1 - exp(-rate/365.25 x e^drive) in and
+    1 - exp(-rate/365.25) out, judged against the day's uniform draws."""
+    import numpy as np
+
+    from simulation.units import DAYS_PER_YEAR, switch_two_state
+
+    flag = np.array([False, False, True, True])
+    drive = np.array([0.0, np.log(2.0), 0.0, 0.0], np.float32)
+    p_in = 1 - np.exp(-36.525 / DAYS_PER_YEAR)  # 0.0952 at drive 0
+    p_in2 = 1 - np.exp(-2 * 36.525 / DAYS_PER_YEAR)
+    p_out = 1 - np.exp(-73.05 / DAYS_PER_YEAR)
+    uniform = np.array([p_in - 1e-4, p_in2 - 1e-4, p_out - 1e-4, p_out + 1e-4], np.float32)
+    switch_two_state(flag, drive, 36.525, 73.05, uniform)
+    assert flag.tolist() == [True, True, False, True]
+    flag = np.array([False])
+    switch_two_state(flag, np.zeros(1, np.float32), 0.0, 1.0, np.zeros(1, np.float32))
+    assert not flag[0]  # a zero entry rate never switches anyone on

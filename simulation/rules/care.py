@@ -14,7 +14,7 @@ import numpy as np
 
 from simulation.declare import CALIBRATE_COMMAND, ParamGroup, param
 from simulation.edges import edge
-from simulation.units import daily_rate, probability_within_day
+from simulation.units import switch_two_state
 
 
 class CareParams(ParamGroup):
@@ -116,14 +116,8 @@ EDGES = (
 
 def update_care(state, p: CareParams, uniform: np.ndarray) -> None:
     """Enter or leave care with today's hazards (read after today's pain, mood and sleep)."""
-    with np.errstate(divide="ignore"):
-        log_entry = np.float32(np.log(daily_rate(p.entry_rate_per_year)))
-    hazard = np.float32(p.from_pain / 10.0) * state.pain
-    hazard += np.float32(p.from_mood) * state.mood
-    hazard += np.float32(p.from_poor_sleep) * state.sleep_recent
-    hazard += np.float32(p.female) * state.female
-    hazard += log_entry
-    np.exp(hazard, out=hazard)
-    hazard[state.in_care] = np.float32(daily_rate(p.exit_rate_per_year))
-    switch = uniform < probability_within_day(hazard, out=hazard)
-    np.logical_xor(state.in_care, switch, out=state.in_care)
+    drive = np.float32(p.from_pain / 10.0) * state.pain
+    drive += np.float32(p.from_mood) * state.mood
+    drive += np.float32(p.from_poor_sleep) * state.sleep_recent
+    drive += np.float32(p.female) * state.female
+    switch_two_state(state.in_care, drive, p.entry_rate_per_year, p.exit_rate_per_year, uniform)

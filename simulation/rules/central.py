@@ -23,7 +23,7 @@ import numpy as np
 
 from simulation.declare import CALIBRATE_COMMAND, ParamGroup, param
 from simulation.edges import edge
-from simulation.units import daily_rate, probability_within_day
+from simulation.units import switch_two_state
 
 
 class CentralPainParams(ParamGroup):
@@ -172,15 +172,8 @@ def central_drive(state, p: CentralPainParams) -> np.ndarray:
 
 def update_central_pain(state, p: CentralPainParams, uniform: np.ndarray) -> None:
     """Switch central pain episodes on or off with today's hazards."""
-    with np.errstate(divide="ignore"):  # a zero onset rate is allowed: hazard 0
-        log_onset = np.float32(np.log(daily_rate(p.onset_rate_per_year)))
-    remission = np.float32(daily_rate(p.remission_rate_per_year))
-    hazard = central_drive(state, p)
-    hazard += log_onset
-    np.exp(hazard, out=hazard)
-    hazard[state.in_central_pain] = remission
-    switch = uniform < probability_within_day(hazard, out=hazard)
-    np.logical_xor(state.in_central_pain, switch, out=state.in_central_pain)
+    drive = central_drive(state, p)
+    switch_two_state(state.in_central_pain, drive, p.onset_rate_per_year, p.remission_rate_per_year, uniform)
 
 
 def central_nociception(state, p: CentralPainParams) -> np.ndarray:
