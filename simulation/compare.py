@@ -33,7 +33,7 @@ KEY_OUTCOMES: tuple[tuple[str, str, str], ...] = (
     ("mean_phq9", "Mean PHQ-9", "mean"),
     ("mean_isi", "Mean ISI", "mean"),
 )
-SHARED = ("population", "days", "years", "replicates", "seed", "burn_in_days", "settle_days")
+SHARED = ("population", "days", "years", "replicates", "seed", "burn_in_days", "settle_days", "economics")
 
 
 def qalys_per_person(series: pd.DataFrame) -> float:

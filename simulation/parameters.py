@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from simulation.declare import bounds_of, provenance_of
+from simulation.economics.costs import CostParams
 from simulation.population import PopulationParams
 from simulation.rules.care import CareParams
 from simulation.rules.central import CentralPainParams
@@ -44,6 +45,7 @@ class ModelParams(BaseModel):
     care: CareParams = Field(default_factory=CareParams)
     status: StatusParams = Field(default_factory=StatusParams)
     utility: UtilityParams = Field(default_factory=UtilityParams)
+    costs: CostParams = Field(default_factory=CostParams)
 
     @model_validator(mode="after")
     def _consistent_windows(self) -> ModelParams:
