@@ -21,6 +21,7 @@ from simulation.rules.nociception import NociceptionParams
 from simulation.rules.pain import PainParams
 from simulation.rules.sleep import SleepParams
 from simulation.status import StatusParams
+from simulation.uncertainty import describe_uncertainty
 from simulation.utility import UtilityParams
 
 
@@ -133,6 +134,7 @@ def _row(name: str, value, info, extra: dict, lower, upper) -> dict[str, Any]:
         "hand_set": bool(extra.get("hand_set", False)),
         "source": extra.get("source", ""),
         "description": info.description or "",
+        "uncertainty": describe_uncertainty(extra),
     }
 
 

@@ -95,3 +95,16 @@ def uncertainty_of(extra: dict[str, Any]) -> Uncertainty | None:
     """The uncertainty a parameter's declared provenance carries, if any."""
     data = extra.get("uncertainty")
     return Uncertainty(**data) if isinstance(data, dict) else None
+
+
+def describe_uncertainty(extra: dict[str, Any]) -> str:
+    """One line for the parameter table: the distribution and its 95% interval, or "fixed".
+
+    Examples:
+        >>> describe_uncertainty({"uncertainty": {"kind": "beta", "low": 0.1, "high": 0.3, "basis": "assumption"}})
+        'beta, 95% interval 0.1 to 0.3 (assumption)'
+        >>> describe_uncertainty({})
+        'fixed'
+    """
+    u = uncertainty_of(extra)
+    return "fixed" if u is None else f"{u.kind}, 95% interval {u.low:g} to {u.high:g} ({u.basis})"

@@ -161,3 +161,74 @@ def test_bad_economics_input_names_file_and_field_and_exits_2(tmp_path, block, f
     assert "bad.yaml" in result.output and fragment in result.output, result.output
     assert "Traceback" not in result.output
     assert list(out.iterdir()) == []
+
+
+SMALL = ["population=600", "days=90", "replicates=5", "burn_in_days=30", "settle_days=20"]
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    from simulation.compare import compare_scenarios
+
+    names = ("baseline", "cbt", "exercise")
+    extra = ["interventions.0.coverage=1.0"]
+    scenarios = [load_scenario(SCENARIOS / f"{n}.yaml", SMALL + (extra if n != "baseline" else [])) for n in names]
+    return compare_scenarios(scenarios, jobs=1)
+
+
+def test_a_comparison_writes_the_cost_effectiveness_files(comparison, tmp_path):
+    from simulation.compare import write_comparison
+
+    folder = write_comparison(comparison, tmp_path, charts=True)
+    table = pd.read_csv(folder / "cost_effectiveness.csv")
+    assert set(table["perspective"]) == {"healthcare_payer", "societal"}
+    for _, part in table.groupby("perspective"):
+        assert sorted(part["strategy"]) == ["baseline", "cbt", "exercise"]
+        assert part["cost_per_person"].is_monotonic_increasing
+        assert (part["status"] == "non-dominated").any()
+        frontier = part[part["status"] == "non-dominated"]
+        assert frontier["icer"].iloc[1:].notna().all() and np.isnan(frontier["icer"].iloc[0])
+    assert table[table["primary"]]["perspective"].unique().tolist() == ["healthcare_payer"]
+    costs = pd.read_csv(folder / "costs_and_qalys.csv").pivot(index="strategy", columns="measure", values="mean")
+    # the societal perspective adds productivity losses to what the payer counts
+    assert (costs["cost_societal"] > costs["cost_healthcare_payer"]).all()
+    assert costs["cost_societal"].to_numpy() == pytest.approx(
+        costs[[f"cost_{c}" for c in CATEGORIES]].sum(axis=1).to_numpy()
+    )
+    assert costs.loc["baseline", "cost_intervention"] == 0 and costs.loc["cbt", "cost_intervention"] > 0
+    assert (costs["qalys"] < costs["qalys_undiscounted"]).all()  # discounted at 3%
+    nmb = pd.read_csv(folder / "net_monetary_benefit.csv")
+    assert len(nmb) == 2 * 3 * 3 and nmb.groupby(["perspective", "wtp_per_qaly"])["best"].sum().eq(1).all()
+    report = (folder / "report.md").read_text()
+    for words in ("Perspective: **healthcare_payer**", "Discounting: costs 3.0%", "2023 prices",
+                  "Incremental analysis: societal perspective", "Gaskin & Richard 2012"):  # fmt: skip
+        assert words in report, words
+    for name in ("ce_plane_healthcare_payer", "ce_plane_societal", "cost_breakdown"):
+        assert (folder / "charts" / f"{name}.png").stat().st_size > 5000, name
+    manifest = __import__("json").loads((folder / "manifest.json").read_text())
+    assert "report.md" in manifest["files"] and "cost_effectiveness.csv" in manifest["files"]
+
+
+def test_intervention_costs_match_the_treatment_report_when_undiscounted(comparison):
+    from simulation.economics.evaluate import replicate_economics
+
+    settings = EconomicsSettings(discount_rate_costs=0.0, price_year=2023)
+    per_rep = replicate_economics(comparison.runs, settings).set_index(["strategy", "replicate"])
+    for run in comparison.runs:
+        for rep in run.replicates:
+            spent = float(rep.treatments["cost"].sum()) / run.scenario.population if not rep.treatments.empty else 0.0
+            assert per_rep.loc[(run.scenario.name, rep.replicate), "cost_intervention"] == pytest.approx(spent)
+    # a later price year makes every cost larger by the CPI ratio
+    later = replicate_economics(comparison.runs, EconomicsSettings(discount_rate_costs=0.0, price_year=2024))
+    ratio = later["cost_healthcare_pain"].to_numpy() / per_rep["cost_healthcare_pain"].to_numpy()
+    assert ratio == pytest.approx(np.full(ratio.shape, CPI_U[2024] / CPI_U[2023]))
+
+
+def test_the_reference_economics_block_applies_to_every_strategy(comparison):
+    from simulation.compare import align
+
+    a = load_scenario(SCENARIOS / "baseline.yaml", [*SMALL, "economics.perspective=societal"])
+    b = load_scenario(SCENARIOS / "cbt.yaml", SMALL)
+    aligned, notes = align([a, b], 0)
+    assert aligned[1].economics.perspective == "societal"
+    assert any("economics" in note for note in notes)
