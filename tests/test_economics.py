@@ -232,3 +232,14 @@ def test_the_reference_economics_block_applies_to_every_strategy(comparison):
     aligned, notes = align([a, b], 0)
     assert aligned[1].economics.perspective == "societal"
     assert any("economics" in note for note in notes)
+
+
+def test_utility_decrements_and_costs_can_be_drawn_and_the_rest_stays_fixed():
+    rows = parameter_rows(interventions=False)
+    uncertain = {r["name"] for r in rows if r["uncertainty"] != "fixed"}
+    decrements = {r["name"] for r in rows if r["name"].startswith("utility.") and r["name"] != "utility.full_health"}
+    assert decrements <= uncertain and "utility.full_health" not in uncertain
+    assert {r["name"] for r in rows if r["name"].startswith("costs.") and "price_year" not in r["name"]} <= uncertain
+    for r in rows:
+        if r["name"] in decrements:
+            assert r["uncertainty"].startswith("beta"), r["name"]
