@@ -243,3 +243,16 @@ def test_utility_decrements_and_costs_can_be_drawn_and_the_rest_stays_fixed():
     for r in rows:
         if r["name"] in decrements:
             assert r["uncertainty"].startswith("beta"), r["name"]
+
+
+def test_a_failure_while_writing_the_economics_leaves_no_folder(comparison, tmp_path, monkeypatch):
+    import simulation.economics.report as report
+    from simulation.compare import write_comparison
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(report, "write_economics", broken)
+    with pytest.raises(OSError, match="disk full"):
+        write_comparison(comparison, tmp_path, charts=False)
+    assert list(tmp_path.iterdir()) == []
