@@ -33,7 +33,7 @@ KEY_OUTCOMES: tuple[tuple[str, str, str], ...] = (
     ("mean_phq9", "Mean PHQ-9", "mean"),
     ("mean_isi", "Mean ISI", "mean"),
 )
-SHARED = ("population", "days", "years", "replicates", "seed", "burn_in_days", "settle_days")
+SHARED = ("population", "days", "years", "replicates", "seed", "burn_in_days", "settle_days", "economics")
 
 
 def qalys_per_person(series: pd.DataFrame) -> float:
@@ -178,6 +178,13 @@ def compare_scenarios(
     return Comparison(runs, reference, notes)
 
 
+def _subtitle(comparison: Comparison) -> str:
+    from simulation.charts import context
+
+    s = comparison.runs[comparison.reference].scenario
+    return context(s.population, s.duration_days / DAYS_PER_YEAR, s.replicates, band=False)
+
+
 def write_comparison(comparison: Comparison, out_root: str | Path = "results", charts: bool = True) -> Path:
     """Write a comparison as one new results folder (atomically) and return its path."""
     name = "compare-" + "-vs-".join(comparison.names)[:80]
@@ -200,6 +207,9 @@ def write_comparison(comparison: Comparison, out_root: str | Path = "results", c
                 series, table, staging / "charts", comparison.names[comparison.reference],
                 comparison.runs[comparison.reference].scenario,
             )  # fmt: skip
+        from simulation.economics.report import write_economics
+
+        write_economics(comparison, staging, charts=charts, subtitle=_subtitle(comparison))
         ref_run = comparison.runs[comparison.reference]
         info = manifest(ref_run)
         info["scenarios"] = {r.scenario.name: r.scenario.resolved() for r in comparison.runs}

@@ -20,6 +20,8 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from simulation.uncertainty import Uncertainty
+
 Basis = Literal["cited", "assumption", "calibrated"]
 BASES = get_args(Basis)
 
@@ -45,6 +47,8 @@ def param(
     fitted_to: str | None = None,
     hand_set: bool = False,
     lo_exclusive: bool = False,
+    price_year: int | None = None,
+    uncertainty: Uncertainty | None = None,
 ) -> Any:
     """Declare one parameter.
 
@@ -58,6 +62,9 @@ def param(
         fitted_to: for a calibrated value, what it was fitted to and by which command.
         hand_set: for a calibrated value, whether the shipped number was set by hand.
         lo_exclusive: the lower bound itself is not allowed (a duration must be positive).
+        price_year: for a cost, the year whose prices it is in (converted to a scenario's price year).
+        uncertainty: the distribution a probabilistic sensitivity analysis draws it from
+            (`simulation.uncertainty`); without one the parameter stays fixed in a PSA.
     """
     if basis not in BASES:
         raise DeclarationError(f"{doc!r}: basis {basis!r} is not one of {', '.join(BASES)}")
@@ -70,6 +77,16 @@ def param(
     extra = {"unit": unit, "source": source, "basis": basis}
     if basis == "calibrated":
         extra.update({"fitted_to": fitted_to, "hand_set": hand_set})
+    if price_year is not None:
+        if str(price_year) not in unit:
+            raise DeclarationError(f"{doc!r}: a cost's unit names its price year ({price_year})")
+        extra["price_year"] = int(price_year)
+    if uncertainty is not None:
+        try:
+            uncertainty.check(default)
+        except ValueError as exc:
+            raise DeclarationError(f"{doc!r}: {exc}") from None
+        extra["uncertainty"] = uncertainty.as_dict()
     bounds = {"gt": lo} if lo_exclusive else {"ge": lo}
     return Field(default, le=hi, description=doc, json_schema_extra=extra, **bounds)
 

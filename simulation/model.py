@@ -118,9 +118,15 @@ class PainCycleModel(mesa.Model):
 
     def _record(self) -> None:
         if self.day % self.record_every == 0:
-            self._series.append({"day": self.day, **population_metrics(self)})
+            self._series.append(self._series_row())
         if self.panel_index.size and self.day % self.panel_every == 0:
             self._panel.append(panel_rows(self, self.panel_index))
+
+    def _series_row(self) -> dict[str, float]:
+        """Today's population outcomes, and the intervention spending per person so far (USD, for
+        discounting costs by when they fall: `simulation.economics.costs`)."""
+        spent = sum(p.cost for p in self.programmes) / max(self.state.size, 1)
+        return {"day": self.day, **population_metrics(self), "intervention_cost": spent}
 
     def run(self, days: int | None = None, progress: Callable[[int], None] | None = None) -> PainCycleModel:
         """Step `days` days (the scenario's duration if omitted); `progress(days_done)` is called
@@ -131,7 +137,7 @@ class PainCycleModel(mesa.Model):
             if progress is not None and (done % 30 == 0 or done == days):
                 progress(done)
         if not self._series or self._series[-1]["day"] != self.day:
-            self._series.append({"day": self.day, **population_metrics(self)})  # the run's last day
+            self._series.append(self._series_row())  # the run's last day
         return self
 
     # -- looking at it -----------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from simulation.declare import bounds_of, provenance_of
+from simulation.economics.costs import CostParams
 from simulation.population import PopulationParams
 from simulation.rules.care import CareParams
 from simulation.rules.central import CentralPainParams
@@ -20,6 +21,7 @@ from simulation.rules.nociception import NociceptionParams
 from simulation.rules.pain import PainParams
 from simulation.rules.sleep import SleepParams
 from simulation.status import StatusParams
+from simulation.uncertainty import describe_uncertainty
 from simulation.utility import UtilityParams
 
 
@@ -44,6 +46,7 @@ class ModelParams(BaseModel):
     care: CareParams = Field(default_factory=CareParams)
     status: StatusParams = Field(default_factory=StatusParams)
     utility: UtilityParams = Field(default_factory=UtilityParams)
+    costs: CostParams = Field(default_factory=CostParams)
 
     @model_validator(mode="after")
     def _consistent_windows(self) -> ModelParams:
@@ -131,6 +134,7 @@ def _row(name: str, value, info, extra: dict, lower, upper) -> dict[str, Any]:
         "hand_set": bool(extra.get("hand_set", False)),
         "source": extra.get("source", ""),
         "description": info.description or "",
+        "uncertainty": describe_uncertainty(extra),
     }
 
 

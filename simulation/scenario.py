@@ -16,6 +16,7 @@ from typing import Annotated, Any, Union
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from simulation.declare import bounds_of
+from simulation.economics.settings import EconomicsSettings
 from simulation.inputs import (
     InputError,
     check_values,
@@ -109,6 +110,10 @@ class Scenario(BaseModel):
         default_factory=list, description="Interventions offered (see `painsim schema` for each type's fields)."
     )
     outputs: Outputs = Field(default_factory=Outputs)
+    economics: EconomicsSettings = Field(
+        default_factory=EconomicsSettings,
+        description="Perspective, discount rates, price year and willingness-to-pay thresholds of a comparison.",
+    )
 
     @model_validator(mode="after")
     def _unique_labels(self) -> Scenario:

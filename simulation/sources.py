@@ -230,6 +230,131 @@ SOURCES: tuple[Source, ...] = (
         kind="data",
     ),
     Source(
+        key="BLS CPI-U",
+        aliases=("CPI-U",),
+        reference=(
+            "U.S. Bureau of Labor Statistics. Consumer Price Index for All Urban Consumers (CPI-U), U.S. city average, "
+            "all items, annual averages (1982-84 = 100)."
+        ),
+        reports=(
+            "The yearly average level of consumer prices in the United States. The model converts every cost from "
+            "the price year of its source to the price year a scenario asks for by the ratio of the two years' "
+            "averages (2007-2024 are tabulated); general rather than medical-care inflation, a stated choice."
+        ),
+        kind="data",
+    ),
+    Source(
+        key="Drummond et al. 2015",
+        aliases=(),
+        reference=(
+            "Drummond MF, Sculpher MJ, Claxton K, Stoddart GL, Torrance GW. Methods for the Economic Evaluation of "
+            "Health Care Programmes, 4th edition. Oxford University Press, 2015."
+        ),
+        reports=(
+            "The standard textbook of economic evaluation. Sets out the incremental analysis the model's comparison "
+            "follows: rank strategies by cost, set aside those dominated outright or by a mix of two others "
+            "(extended dominance), and compare each remaining strategy with the next less costly one; also "
+            "discounting and net monetary benefit. It supplies methods, not parameter values."
+        ),
+        kind="report",
+    ),
+    Source(
+        key="Gaskin & Richard 2012",
+        aliases=("Gaskin and Richard 2012",),
+        reference=(
+            "Gaskin DJ, Richard P. The economic costs of pain in the United States. Journal of Pain "
+            "2012;13(8):715-724 (first published as Appendix C of the Institute of Medicine report Relieving Pain "
+            "in America, 2011)."
+        ),
+        reports=(
+            "From the 2008 Medical Expenditure Panel Survey: adults with moderate pain spent about $4,516 a year "
+            "more on health care than adults without pain, and adults with severe pain $3,210 more than those with "
+            "moderate pain (2010 dollars). Nationally, pain cost $261-300 billion of extra health care and "
+            "$299-335 billion of lost productivity (days of work missed, hours lost, lower wages) among about 100 "
+            "million adults with pain, a group that includes joint pain and arthritis. The model takes the per-person "
+            "health-care increments as they are and divides the national productivity losses by the number of "
+            "adults with pain."
+        ),
+        kind="paper",
+    ),
+    Source(
+        key="Greenberg et al. 2023",
+        aliases=(),
+        reference=(
+            "Greenberg P, Chitnis A, Louie D, et al. The economic burden of adults with major depressive disorder in "
+            "the United States (2019). Advances in Therapy 2023;40(10):4460-4479."
+        ),
+        reports=(
+            "A prevalence-based human-capital estimate for the 19.8 million US adults with major depressive "
+            "disorder in 2019: an incremental societal burden of $333.7 billion (2019 dollars), of which health "
+            "care $127.3 billion, presenteeism $43.3 billion and absenteeism $38.4 billion, the rest household and "
+            "suicide-related costs. It updates the 2010 and 2018 estimates of the same group (PharmacoEconomics "
+            "2021). The model divides the three components by the number of adults with MDD."
+        ),
+        kind="paper",
+    ),
+    Source(
+        key="Kessler et al. 2011",
+        aliases=(),
+        reference=(
+            "Kessler RC, Berglund PA, Coulouvrat C, et al. Insomnia and the performance of US workers: results from "
+            "the America Insomnia Survey. Sleep 2011;34(9):1161-1171."
+        ),
+        reports=(
+            "In 7,428 employed US adults surveyed in 2008-2009, 23.2% had insomnia, which went with lower work "
+            "performance at work (presenteeism) but not significantly with days absent. Net of 26 comorbid "
+            "conditions the loss was 7.8 days of work performance a year per worker with insomnia, valued at $2,280 "
+            "by the human-capital method. The model's insomnia presenteeism cost starts from that value."
+        ),
+        kind="paper",
+    ),
+    Source(
+        key="Kleinman et al. 2009",
+        aliases=(),
+        reference=(
+            "Kleinman NL, Brook RA, Doan JF, Melkonian AK, Baran RW. Health benefit costs and absenteeism due to "
+            "insomnia from the employer's perspective: a retrospective, case-control, database study. Journal of "
+            "Clinical Psychiatry 2009;70(8):1098-1104."
+        ),
+        reports=(
+            "Among about 299,000 US employees (2001-2007), those with diagnosed or drug-treated insomnia cost "
+            "employers $2,053 a year more than controls, after adjusting for demographics, job and comorbidity: "
+            "medical $751, drugs $735, sick leave $208, short-term disability $179, long-term disability $10 and "
+            "workers' compensation $170; they missed 3.1 more workdays. The model takes the medical and drug "
+            "increments as insomnia's health-care cost and the absence items as its absenteeism."
+        ),
+        kind="paper",
+    ),
+    Source(
+        key="Neumann et al. 2014",
+        aliases=(),
+        reference=(
+            "Neumann PJ, Cohen JT, Weinstein MC. Updating cost-effectiveness: the curious resilience of the "
+            "$50,000-per-QALY threshold. New England Journal of Medicine 2014;371(9):796-797."
+        ),
+        reports=(
+            "Argues that the $50,000-per-QALY benchmark long used in the United States has no firm basis and is "
+            "too low, and suggests reporting results at $50,000, $100,000 and $150,000 per QALY. These are the "
+            "model's default willingness-to-pay thresholds."
+        ),
+        kind="paper",
+    ),
+    Source(
+        key="Sanders et al. 2016",
+        aliases=("Second Panel on Cost-Effectiveness",),
+        reference=(
+            "Sanders GD, Neumann PJ, Basu A, et al. Recommendations for conduct, methodological practices, and "
+            "reporting of cost-effectiveness analyses: second panel on cost-effectiveness in health and medicine. "
+            "JAMA 2016;316(10):1093-1103."
+        ),
+        reports=(
+            "The US Second Panel's recommendations: report every analysis from both a health-care sector and a "
+            "societal perspective, discount costs and health effects at 3% a year, and use a lifetime horizon where "
+            "effects last. The model's default discount rates and its two perspectives follow them."
+        ),
+        kind="paper",
+    ),
+    Source(
         key="Busse et al. 2018",
         aliases=(),
         reference=(

@@ -12,10 +12,17 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.declare import ParamGroup, param
+from simulation.uncertainty import Uncertainty
 
 _SRC_PAIN = "assumption of the size EQ-5D studies report by pain severity (e.g. Langley et al. 2011)"
 _SRC_PHQ = "assumption of the size EQ-5D studies report by PHQ-9 band (bands: Kroenke et al. 2001)"
 _SRC_ISI = "assumption of the size EQ-5D studies report by ISI band (bands: Morin et al. 2011)"
+
+
+def _spread(value: float) -> Uncertainty:
+    """A decrement's uncertainty for a PSA: beta, 95% interval half to one and a half times the value
+    (an assumption: the decrements are themselves assumptions, not estimates with intervals)."""
+    return Uncertainty("beta", low=round(value * 0.5, 4), high=round(value * 1.5, 4), basis="assumption (+-50%)")
 
 
 class UtilityParams(ParamGroup):
@@ -29,34 +36,104 @@ class UtilityParams(ParamGroup):
         doc="Utility of a person with none of the three conditions.",
     )
     pain_mild: float = param(
-        0.03, lo=0.0, hi=0.5, unit="utility", source=_SRC_PAIN, doc="Decrement, NRS 1-3.", basis="assumption"
+        0.03,
+        lo=0.0,
+        hi=0.5,
+        unit="utility",
+        source=_SRC_PAIN,
+        doc="Decrement, NRS 1-3.",
+        basis="assumption",
+        uncertainty=_spread(0.03),
     )
     pain_moderate: float = param(
-        0.10, lo=0.0, hi=0.6, unit="utility", source=_SRC_PAIN, doc="Decrement, NRS 4-6.", basis="assumption"
+        0.10,
+        lo=0.0,
+        hi=0.6,
+        unit="utility",
+        source=_SRC_PAIN,
+        doc="Decrement, NRS 4-6.",
+        basis="assumption",
+        uncertainty=_spread(0.10),
     )
     pain_severe: float = param(
-        0.22, lo=0.0, hi=0.8, unit="utility", source=_SRC_PAIN, doc="Decrement, NRS 7-10.", basis="assumption"
+        0.22,
+        lo=0.0,
+        hi=0.8,
+        unit="utility",
+        source=_SRC_PAIN,
+        doc="Decrement, NRS 7-10.",
+        basis="assumption",
+        uncertainty=_spread(0.22),
     )
     phq9_mild: float = param(
-        0.04, lo=0.0, hi=0.5, unit="utility", source=_SRC_PHQ, doc="Decrement, PHQ-9 5-9.", basis="assumption"
+        0.04,
+        lo=0.0,
+        hi=0.5,
+        unit="utility",
+        source=_SRC_PHQ,
+        doc="Decrement, PHQ-9 5-9.",
+        basis="assumption",
+        uncertainty=_spread(0.04),
     )
     phq9_moderate: float = param(
-        0.10, lo=0.0, hi=0.6, unit="utility", source=_SRC_PHQ, doc="Decrement, PHQ-9 10-14.", basis="assumption"
+        0.10,
+        lo=0.0,
+        hi=0.6,
+        unit="utility",
+        source=_SRC_PHQ,
+        doc="Decrement, PHQ-9 10-14.",
+        basis="assumption",
+        uncertainty=_spread(0.10),
     )
     phq9_moderately_severe: float = param(
-        0.17, lo=0.0, hi=0.7, unit="utility", source=_SRC_PHQ, doc="Decrement, PHQ-9 15-19.", basis="assumption"
+        0.17,
+        lo=0.0,
+        hi=0.7,
+        unit="utility",
+        source=_SRC_PHQ,
+        doc="Decrement, PHQ-9 15-19.",
+        basis="assumption",
+        uncertainty=_spread(0.17),
     )
     phq9_severe: float = param(
-        0.25, lo=0.0, hi=0.8, unit="utility", source=_SRC_PHQ, doc="Decrement, PHQ-9 20-27.", basis="assumption"
+        0.25,
+        lo=0.0,
+        hi=0.8,
+        unit="utility",
+        source=_SRC_PHQ,
+        doc="Decrement, PHQ-9 20-27.",
+        basis="assumption",
+        uncertainty=_spread(0.25),
     )
     isi_subthreshold: float = param(
-        0.02, lo=0.0, hi=0.3, unit="utility", source=_SRC_ISI, doc="Decrement, ISI 8-14.", basis="assumption"
+        0.02,
+        lo=0.0,
+        hi=0.3,
+        unit="utility",
+        source=_SRC_ISI,
+        doc="Decrement, ISI 8-14.",
+        basis="assumption",
+        uncertainty=_spread(0.02),
     )
     isi_moderate: float = param(
-        0.06, lo=0.0, hi=0.5, unit="utility", source=_SRC_ISI, doc="Decrement, ISI 15-21.", basis="assumption"
+        0.06,
+        lo=0.0,
+        hi=0.5,
+        unit="utility",
+        source=_SRC_ISI,
+        doc="Decrement, ISI 15-21.",
+        basis="assumption",
+        uncertainty=_spread(0.06),
     )
     isi_severe: float = param(
-        0.10, lo=0.0, hi=0.6, unit="utility", source=_SRC_ISI, doc="Decrement, ISI 22-28.", basis="assumption"
+        0.10,
+        lo=0.0,
+        hi=0.6,
+        unit="utility",
+        source=_SRC_ISI,
+        doc="Decrement, ISI 22-28.",
+        basis="assumption",
+        uncertainty=_spread(0.10),
     )
 
 
