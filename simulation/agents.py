@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import mesa
 
+from simulation.instruments import PHQ9_MAX
 from simulation.state import isi_reading
 
 
@@ -38,7 +39,7 @@ class Person(mesa.Agent):
     @property
     def mood(self) -> float:
         """Today's depressive symptoms as a PHQ-9 equivalent, 0-27 (higher is worse)."""
-        return self._get("mood") * 27.0
+        return self._get("mood") * PHQ9_MAX
 
     @property
     def sleep(self) -> float:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulation.instruments import ISI_MAX, NRS_MAX, PHQ9_MAX
+
 
 @dataclass(frozen=True)
 class Column:
@@ -90,7 +92,7 @@ COLUMNS: tuple[Column, ...] = (
         "how a person rates the distress and impact of a given amount of poor sleep (ISI items 4-7)",
     ),
     # fast states: change every day
-    Column("pain", F, 0.0, 0.0, 10.0, "NRS 0-10", "fast", "today's pain intensity"),
+    Column("pain", F, 0.0, 0.0, NRS_MAX, "NRS 0-10", "fast", "today's pain intensity"),
     Column("mood", F, 0.1, 0.0, 1.0, "0-1 (x27 = PHQ-9)", "fast", "today's depressive-symptom severity"),
     Column("sleep", F, 0.2, 0.0, 1.0, "0-1", "fast", "last night's poor-sleep severity (0 = restorative)"),
     Column(
@@ -149,9 +151,6 @@ COLUMNS: tuple[Column, ...] = (
 
 COLUMN_BY_NAME = {c.name: c for c in COLUMNS}
 
-PHQ9_MAX = 27.0  # PHQ-9 = 27 x mood severity (Kroenke et al. 2001: nine items scored 0-3)
-ISI_MAX = 28.0  # ISI: seven items scored 0-4 (Morin et al. 2011)
-
 
 def isi_reading(sleep_recent: np.ndarray, isi_offset: np.ndarray) -> np.ndarray:
     """What the ISI reads: the fortnight's poor sleep on the 0-28 scale, shifted by how the person
@@ -187,7 +186,7 @@ class PopulationState:
     @property
     def phq9(self) -> np.ndarray:
         """PHQ-9 equivalent (0-27) of today's depressive symptoms."""
-        return self.mood * np.float32(27.0)
+        return self.mood * np.float32(PHQ9_MAX)
 
     @property
     def isi(self) -> np.ndarray:

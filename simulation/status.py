@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.declare import CALIBRATE_COMMAND, ParamGroup, param
+from simulation.instruments import ISI_MAX, PHQ9_MAX
 from simulation.state import isi_reading
 
 WINDOW_DAYS = 91  # the longest window (3 months); the others must fit inside it
@@ -76,7 +77,7 @@ class StatusParams(ParamGroup):
     mde_phq9_threshold: float = param(
         10.0,
         lo=1.0,
-        hi=27.0,
+        hi=PHQ9_MAX,
         unit="PHQ-9 points",
         basis="cited",
         source="Kroenke et al. 2001, J Gen Intern Med (PHQ-9 >= 10: sensitivity and specificity 88%)",
@@ -181,7 +182,7 @@ class StatusParams(ParamGroup):
     clinical_isi_threshold: float = param(
         15.0,
         lo=1.0,
-        hi=28.0,
+        hi=ISI_MAX,
         unit="ISI points",
         basis="cited",
         source="Morin et al. 2011, Sleep (ISI 15-28: clinical insomnia)",
@@ -256,7 +257,7 @@ class ClinicalStatus:
         self.bad_nights += bad_night
         self.cursor = (self.cursor + 1) % WINDOW_DAYS
 
-        low_mood = state.mood >= np.float32(p.mde_phq9_threshold / 27.0)
+        low_mood = state.mood >= np.float32(p.mde_phq9_threshold / PHQ9_MAX)
         run = self.low_mood_run
         run += low_mood
         run *= low_mood

@@ -21,6 +21,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from simulation.inputs import short_path, validate_strict
+from simulation.instruments import PHQ9_MAX
 from simulation.interventions.base import Eligibility
 from simulation.model import PainCycleModel
 from simulation.parameters import ModelParams
@@ -209,7 +210,7 @@ def _measure(trial, model, arms, baseline_pain, programmes, week_pain, filled, w
     s, status = model.state, model.status
     control = trial.arms[0].name
     pain = {name: week_pain[:filled, idx].mean(axis=0) for name, idx in arms.items()}
-    phq9 = {name: s.mood[idx] * 27.0 for name, idx in arms.items()}
+    phq9 = {name: s.mood[idx] * PHQ9_MAX for name, idx in arms.items()}
     isi = {name: isi_reading(s.sleep_recent[idx], s.isi_offset[idx]) for name, idx in arms.items()}
     rows = []
     for name, idx in arms.items():

@@ -17,6 +17,7 @@ import numpy as np
 from pydantic import Field
 
 from simulation.declare import param
+from simulation.instruments import NRS_MODERATE, PHQ9_CUT_OFF, PHQ9_MAX
 from simulation.interventions import register
 from simulation.interventions.base import Eligibility, InterventionSpec, effect
 from simulation.interventions.effects import remaining, share
@@ -188,7 +189,7 @@ class IntegratedCare(InterventionSpec):
         mood_side = np.where(had.get("depression", np.zeros(programme.size, bool))[index], 1.0, self.cross_benefit)
         since_weeks = (model.day - programme.start[index]) / 7.0
         state = model.state
-        symptomatic = (state.pain[index] >= 4.0) | (state.mood[index] * 27.0 >= 10.0)
+        symptomatic = (state.pain[index] >= NRS_MODERATE) | (state.mood[index] * PHQ9_MAX >= PHQ9_CUT_OFF)
         stepped = (since_weeks >= self.step_up_after_weeks) & symptomatic & programme.on_treatment(model.day)
         dose = dose * np.where(stepped, self.step_up_factor, 1.0)
         return {
