@@ -16,23 +16,14 @@ import numpy as np
 import pandas as pd
 
 from simulation.intervals import interval_note, outcome_interval
+from simulation.outcomes import KEY_OUTCOMES, OUTCOMES
 from simulation.results import atomic_folder, list_files, manifest
 from simulation.runner import RunResult, run_many
 from simulation.scenario import Scenario
 from simulation.units import DAYS_PER_YEAR
 
-# Outcomes compared by default: (name, label, kind) where kind says how to read a difference.
-KEY_OUTCOMES: tuple[tuple[str, str, str], ...] = (
-    ("chronic_pain", "Chronic pain", "prevalence"),
-    ("high_impact_chronic_pain", "High-impact chronic pain", "prevalence"),
-    ("depression", "Major depression (12-month)", "prevalence"),
-    ("insomnia", "Insomnia disorder", "prevalence"),
-    ("all_three", "Pain + depression + insomnia", "prevalence"),
-    ("opioid_misuse", "Opioid misuse", "prevalence"),
-    ("mean_pain", "Mean pain (NRS)", "mean"),
-    ("mean_phq9", "Mean PHQ-9", "mean"),
-    ("mean_isi", "Mean ISI", "mean"),
-)
+# The rows of the comparison table: the key outcomes, then the economics of each scenario.
+TABLE_OUTCOMES = (*KEY_OUTCOMES, "qalys_per_person", "cost_per_person")
 SHARED = ("population", "days", "years", "replicates", "seed", "burn_in_days", "settle_days")
 
 
@@ -83,19 +74,17 @@ class Comparison:
         ref_name = self.names[self.reference]
         ref = data[data["scenario"] == ref_name].set_index("replicate")
         rows = []
-        outcomes = [*KEY_OUTCOMES, ("qalys_per_person", "QALYs per person", "mean"),
-                    ("cost_per_person", "Intervention cost per person (USD)", "mean")]  # fmt: skip
         for name in self.names:
             mine = data[data["scenario"] == name].set_index("replicate")
-            for outcome, label, kind in outcomes:
+            for outcome in TABLE_OUTCOMES:
                 level = outcome_interval(mine[outcome].to_numpy(), outcome)
                 diff = outcome_interval((mine[outcome] - ref[outcome]).to_numpy(), outcome, difference=True)
                 rows.append(
                     {
                         "scenario": name,
                         "outcome": outcome,
-                        "label": label,
-                        "kind": kind,
+                        "label": OUTCOMES[outcome].with_unit,
+                        "kind": OUTCOMES[outcome].kind,
                         "level": level[0],
                         "level_low": level[1],
                         "level_high": level[2],
@@ -130,9 +119,7 @@ class Comparison:
                 "incremental_qalys_per_person": d_qaly,
                 "icer_usd_per_qaly": d_cost / d_qaly if name != ref_name and d_qaly > 0 else float("nan"),
             }
-            for outcome, _, kind in KEY_OUTCOMES:
-                if kind != "prevalence":
-                    continue
+            for outcome in (o for o in KEY_OUTCOMES if OUTCOMES[o].kind == "prevalence"):
                 averted = -float((mine[outcome] - ref[outcome]).mean()) * n
                 row[f"nnt_{outcome}"] = (
                     treated / averted if name != ref_name and averted > 0 and treated > 0 else np.nan

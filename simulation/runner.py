@@ -138,7 +138,7 @@ def summarise(per_replicate: pd.DataFrame) -> pd.DataFrame:
                 "min": float(np.nanmin(values)) if n else float("nan"),
                 "max": float(np.nanmax(values)) if n else float("nan"),
                 "replicates": n,
-                "scale": "logit" if scale_of_outcome(name) == "share" else "linear",
+                "scale": {"share": "logit", "ratio": "log"}.get(scale_of_outcome(name), "linear"),
                 "interval": interval_note(n),
             }
         )

@@ -15,28 +15,21 @@ import pandas as pd
 from rich.table import Table
 
 from simulation.intervals import MIN_REPLICATES, NO_INTERVAL, interval_note
+from simulation.outcomes import OUTCOMES, is_share
 
+# Which outcomes each table shows; labels, units and kinds come from `simulation.outcomes`.
 RUN_OUTCOMES = (
-    ("chronic_pain", "Chronic pain"),
-    ("high_impact_chronic_pain", "High-impact chronic pain"),
-    ("depression", "Major depression (12-month)"),
-    ("insomnia", "Insomnia disorder"),
-    ("depression_given_chronic_pain", "Depression among people with chronic pain"),
-    ("depression_given_no_chronic_pain", "Depression among people without chronic pain"),
-    ("mean_pain", "Mean pain (NRS 0-10)"),
-    ("mean_phq9", "Mean PHQ-9 (0-27)"),
-    ("mean_isi", "Mean ISI (0-28)"),
+    "chronic_pain",
+    "high_impact_chronic_pain",
+    "depression",
+    "insomnia",
+    "depression_given_chronic_pain",
+    "depression_given_no_chronic_pain",
+    "mean_pain",
+    "mean_phq9",
+    "mean_isi",
 )
-COMPARE_OUTCOMES = (
-    ("chronic_pain", "chronic pain"),
-    ("depression", "depression"),
-    ("insomnia", "insomnia"),
-    ("mean_pain", "pain (NRS)"),
-)
-
-
-def is_share(outcome: str) -> bool:
-    return not outcome.startswith("mean_") and outcome not in ("qalys_per_person", "cost_per_person", "treated")
+COMPARE_OUTCOMES = ("chronic_pain", "depression", "insomnia", "mean_pain")
 
 
 def level_text(value: float, outcome: str) -> str:
@@ -62,13 +55,13 @@ def run_rows(summary: pd.DataFrame) -> list[dict]:
     """The rows of the run table as plain data (what `painsim run --json` prints)."""
     indexed = summary.set_index("outcome")
     rows = []
-    for name, label in RUN_OUTCOMES:
+    for name in RUN_OUTCOMES:
         if name not in indexed.index:
             continue
         r = indexed.loc[name]
         unit = "share" if is_share(name) else "scale points"
-        rows.append({"outcome": name, "label": label, "mean": float(r["mean"]), "ci95_low": float(r["ci95_low"]),
-                     "ci95_high": float(r["ci95_high"]), "unit": unit})  # fmt: skip
+        rows.append({"outcome": name, "label": OUTCOMES[name].with_scale, "mean": float(r["mean"]),
+                     "ci95_low": float(r["ci95_low"]), "ci95_high": float(r["ci95_high"]), "unit": unit})  # fmt: skip
     return rows
 
 
@@ -107,11 +100,12 @@ def comparison_tables(comparison) -> list[Table]:
         f"{method}.",
     )
     differences.add_column("scenario", no_wrap=True)
-    for _, label in COMPARE_OUTCOMES:
-        differences.add_column(label, justify="right", min_width=len(label))
+    for outcome in COMPARE_OUTCOMES:
+        header = OUTCOMES[outcome].header
+        differences.add_column(header, justify="right", min_width=len(header))
     for name in comparison.names:
         cells = []
-        for outcome, _ in COMPARE_OUTCOMES:
+        for outcome in COMPARE_OUTCOMES:
             row = table_data.loc[(name, outcome)]
             if name == ref:
                 cells.append(level_text(row["level"], outcome))

@@ -19,6 +19,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from simulation.inputs import short_path, validate_strict
+from simulation.outcomes import COHORT_STATISTICS, METRICS
 from simulation.scenario import Scenario, _describe, _read_yaml
 
 DEFAULT_TARGETS = Path(__file__).resolve().parent / "data" / "targets.yaml"  # package data: found from a wheel
@@ -48,8 +49,6 @@ class Target(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> Target:
-        from simulation.outcomes import METRICS
-
         if not all(np.isfinite(self.band)) or not np.isfinite(self.value):
             raise ValueError("value and band must be finite numbers")
         if self.band[0] > self.band[1]:
@@ -63,26 +62,6 @@ class Target(BaseModel):
     @property
     def half_band(self) -> float:
         return max((self.band[1] - self.band[0]) / 2.0, 1e-9)
-
-
-COHORT_STATISTICS = (
-    "or_depression_t2_given_back_pain_t1",
-    "or_back_pain_t2_given_depression_t1",
-    "pr_back_pain_t2_given_depression_t1",
-    "rr_new_chronic_pain_given_depression",
-    "rr_new_chronic_pain_given_poor_sleep",
-    "incidence_chronic_pain",
-    "incidence_chronic_pain_1y",
-    "persistence_chronic_pain_4y",
-    "persistence_insomnia_1y",
-    "incidence_insomnia_1y",
-    "or_depression_given_insomnia",
-    "depression_recovered_3m",
-    "depression_recovered_6m",
-    "depression_recovered_12m",
-    "depression_recovered_24m",
-    "depression_recurrence_5y",
-)
 
 
 class CohortSettings(BaseModel):
