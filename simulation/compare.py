@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from simulation.inputs import InputError, excerpt
 from simulation.intervals import interval_note, outcome_interval
 from simulation.outcomes import KEY_OUTCOMES, OUTCOMES
 from simulation.results import atomic_folder, list_files, manifest
@@ -148,6 +149,29 @@ def align(scenarios: list[Scenario], reference: int) -> tuple[list[Scenario], li
         if names.count(name) > 1:
             raise ValueError(f"two scenarios are both named {name!r}; give each a distinct `name`")
     return aligned, notes
+
+
+def check_distinct_names(scenarios: list[Scenario]) -> None:
+    """Refuse scenarios that share a name: every table and chart of a comparison is keyed by it."""
+    names = [s.name for s in scenarios]
+    if len(set(names)) < len(names):
+        raise InputError(f"scenario names must differ to be compared; got {', '.join(names)}.")
+
+
+def reference_index(scenarios: list[Scenario], reference: str | None, paths: list | None = None) -> int:
+    """Which scenario is the reference: the one named (or loaded from the file) `reference`, else the first."""
+    if reference is None:
+        return 0
+    paths = paths if paths is not None else [None] * len(scenarios)
+    matches = [
+        i
+        for i, (s, p) in enumerate(zip(scenarios, paths, strict=True))
+        if reference == s.name or (p is not None and reference == str(p))
+    ]
+    if not matches:
+        names = ", ".join(s.name for s in scenarios)
+        raise InputError(f"--reference {excerpt(reference)} is none of the scenarios: {names}.")
+    return matches[0]
 
 
 def compare_scenarios(

@@ -73,6 +73,17 @@ def git_revision() -> dict[str, str | bool | None]:
         return {"commit": None, "dirty": None}
 
 
+def version_text() -> str:
+    """`painsim --version`: the package version, and the git revision when run from a checkout."""
+    try:
+        version = metadata.version("painsim")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    git = git_revision()
+    suffix = f" (git {git['commit'][:12]}{', uncommitted changes' if git['dirty'] else ''})" if git["commit"] else ""
+    return f"painsim {version}{suffix}"
+
+
 def manifest(result: RunResult) -> dict:
     s = result.scenario
     return {

@@ -12,6 +12,7 @@ better than control), responders (at least 30% less pain than baseline) and drop
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -130,6 +131,24 @@ def load_trial(path: str | Path) -> Trial:
     path = Path(path)
     data = _read_yaml(path, "trial")
     return validate_strict(Trial, data, short_path(path), "trial", lambda e: _describe(e, Trial))
+
+
+def with_options(
+    trial: Trial,
+    source: str | Path,
+    population: int | None = None,
+    per_arm: int | None = None,
+    replicates: int | None = None,
+    seed: int | None = None,
+) -> Trial:
+    """`trial` with its size, replicates or seed replaced (None: kept), validated as strictly as the
+    file was, so an option out of bounds is reported against `source` like a bad field."""
+    given = {"population": population, "per_arm": per_arm, "replicates": replicates, "seed": seed}
+    changes = {k: v for k, v in given.items() if v is not None}
+    model = type(trial)
+    data = {**trial.model_dump(mode="json"), **changes}
+    where = f"{source} (with command-line options)"
+    return validate_strict(model, data, where, "trial", functools.partial(_describe, model=model))
 
 
 def _hedges_g(control: np.ndarray, arm: np.ndarray) -> float:

@@ -104,6 +104,16 @@ def load_targets(path: str | Path = DEFAULT_TARGETS) -> Targets:
     return validate_strict(Targets, data, short_path(path), "targets", lambda e: _describe(e, Targets))
 
 
+def check_cohort_fits(targets: Targets, population: int, where: str) -> None:
+    """Refuse, before any simulating, targets whose cohort study cannot be run in `population`
+    people (`where` names the targets file in the error)."""
+    from simulation.cohort import check_cohort_design
+
+    if targets.needs_cohort:
+        c = targets.cohort
+        check_cohort_design(c.sample_size, population, c.follow_up_years, c.incidence_years, where)
+
+
 def measure_replicate(scenario: Scenario, targets: Targets, replicate: int, cohort: bool = True) -> dict[str, float]:
     """One replicate: the metrics at the start of follow-up and, if asked, the cohort statistics."""
     from simulation.cohort import run_cohort
