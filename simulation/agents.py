@@ -51,10 +51,12 @@ class Person(mesa.Agent):
 
     @property
     def age(self) -> float:
+        """Age in years (fixed during a run: a closed cohort)."""
         return self._get("age")
 
     @property
     def female(self) -> bool:
+        """Whether the person is female."""
         return bool(self._get("female"))
 
     @property
@@ -64,6 +66,7 @@ class Person(mesa.Agent):
 
     @property
     def chronic_pain(self) -> bool:
+        """Whether the person has chronic pain today (pain on most days of the last 3 months)."""
         return bool(self.model.status.chronic_pain(self.index))
 
     @property
@@ -73,6 +76,7 @@ class Person(mesa.Agent):
 
     @property
     def insomnia(self) -> bool:
+        """Whether the person has insomnia disorder today (3 bad nights a week for 3 months)."""
         return bool(self.model.status.insomnia_disorder(self.index))
 
     def state(self) -> dict[str, float]:

@@ -103,6 +103,8 @@ def _share(flags: np.ndarray, among: np.ndarray) -> float:
 
 @dataclass
 class CohortResult:
+    """The surveys of a virtual cohort and the dates of its depressive episodes, ready to analyse."""
+
     waves: dict[float, pd.DataFrame]  # years after baseline -> survey
     follow_up_years: float
     incidence_years: float
@@ -120,10 +122,12 @@ class CohortResult:
 
     @property
     def time1(self) -> pd.DataFrame:
+        """The baseline survey (the first wave)."""
         return self.waves[0.0]
 
     @property
     def time2(self) -> pd.DataFrame:
+        """The survey at the end of follow-up (the last wave)."""
         return self.waves[self.follow_up_years]
 
     def statistics(self) -> dict[str, float]:

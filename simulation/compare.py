@@ -45,6 +45,7 @@ class Comparison:
 
     @property
     def names(self) -> list[str]:
+        """The scenario names, in the order they were given."""
         return [r.scenario.name for r in self.runs]
 
     def per_replicate(self) -> pd.DataFrame:
@@ -129,6 +130,7 @@ class Comparison:
         return pd.DataFrame(rows)
 
     def series(self) -> pd.DataFrame:
+        """Every scenario's population series, stacked, with a `scenario` column."""
         return pd.concat([r.series().assign(scenario=r.scenario.name) for r in self.runs], ignore_index=True)
 
 

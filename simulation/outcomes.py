@@ -20,14 +20,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from simulation.instruments import INSTRUMENTS, ISI_MAX, NRS_MAX, PHQ9_MAX
 from simulation.state import COLUMN_BY_NAME, SLOW_STATES, isi_reading
-from simulation.status import ALL
+from simulation.status import ALL, Selector
 from simulation.utility import utility
+
+if TYPE_CHECKING:  # the model computes its outcomes with this module
+    from simulation.model import PainCycleModel
 
 Kind = Literal["prevalence", "mean", "ratio", "count"]
 # Where the value comes from: the population each recorded day (`population_metrics`), a whole
@@ -396,7 +399,7 @@ def _share(flags: np.ndarray, among: np.ndarray | None = None) -> float:
     return float(np.count_nonzero(flags & among)) / n if n else float("nan")
 
 
-def statuses(model, at=ALL) -> dict[str, np.ndarray]:
+def statuses(model: PainCycleModel, at: Selector = ALL) -> dict[str, np.ndarray]:
     """Clinical statuses today, as boolean columns (everyone, or the people selected by `at`)."""
     st, state, day = model.status, model.state, model.day
     return {
@@ -411,7 +414,7 @@ def statuses(model, at=ALL) -> dict[str, np.ndarray]:
     }
 
 
-def population_metrics(model) -> dict[str, float]:
+def population_metrics(model: PainCycleModel) -> dict[str, float]:
     """Every metric of `METRICS` for the population today."""
     s = model.state
     flags = statuses(model)
@@ -451,7 +454,7 @@ def population_metrics(model) -> dict[str, float]:
 PANEL_COLUMNS = ("age", "female", "pain", "sleep", "in_episode", "in_central_pain", "in_care", *SLOW_STATES)
 
 
-def panel_rows(model, index: np.ndarray) -> dict[str, np.ndarray]:
+def panel_rows(model: PainCycleModel, index: np.ndarray) -> dict[str, np.ndarray]:
     """Today's values for the panel members `index` (one row each), read only at those rows."""
     s = model.state
     rows: dict[str, np.ndarray] = {
@@ -476,7 +479,7 @@ DISTRIBUTION_BINS: dict[str, np.ndarray] = {
 }
 
 
-def distributions(model) -> list[dict[str, float]]:
+def distributions(model: PainCycleModel) -> list[dict[str, float]]:
     """Shares of the population in each bin of pain, PHQ-9 and ISI today."""
     values = {"pain (NRS)": model.state.pain, "PHQ-9": model.state.phq9, "ISI": model.state.isi}
     rows = []

@@ -33,6 +33,8 @@ AGE_SOURCE = "US Census Bureau, 2020 Census, age distribution of adults (rounded
 
 
 class PopulationParams(ParamGroup):
+    """Who the synthetic adults are: demographics, risk factors and their personal set points."""
+
     female_share: float = param(
         0.513,
         lo=0.0,

@@ -41,6 +41,7 @@ PACKAGES = (
 
 
 def package_versions() -> dict[str, str]:
+    """The installed version of each package a run depends on, for the manifest."""
     versions = {}
     for name in PACKAGES:
         try:
@@ -85,6 +86,7 @@ def version_text() -> str:
 
 
 def manifest(result: RunResult) -> dict:
+    """Everything needed to reproduce a run: resolved scenario, seeds, timing, versions, git, platform."""
     s = result.scenario
     return {
         "painsim_results_version": 1,
@@ -263,6 +265,7 @@ def atomic_folder(out_root: str | Path, name: str) -> Iterator[tuple[Path, Path]
 
 
 def list_files(folder: Path) -> list[str]:
+    """The files under `folder`, relative to it, sorted (a results folder's inventory)."""
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
 
 

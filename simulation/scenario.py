@@ -137,6 +137,7 @@ class Scenario(BaseModel):
 
     @property
     def duration_days(self) -> int:
+        """How long the run is, in days (from `days`, else from `years`)."""
         return self.days if self.days is not None else years_to_days(self.years)
 
     def resolved(self) -> dict[str, Any]:

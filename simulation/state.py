@@ -16,6 +16,8 @@ from simulation.instruments import ISI_MAX, NRS_MAX, PHQ9_MAX
 
 @dataclass(frozen=True)
 class Column:
+    """A state column's declaration: dtype, starting value, bounds, unit, kind and meaning."""
+
     name: str
     dtype: str
     default: float
@@ -166,20 +168,23 @@ SLOW_STATES = tuple(c.name for c in COLUMNS if c.kind == "slow")
 class PopulationState:
     """Preallocated columns for `size` people; attribute access by column name (`state.pain`)."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int) -> None:
         self.size = int(size)
         for col in COLUMNS:
             setattr(self, col.name, np.full(self.size, col.default, dtype=col.dtype))
 
     def column(self, name: str) -> np.ndarray:
+        """The column `name`; an unknown name is a KeyError listing the columns."""
         if name not in COLUMN_BY_NAME:
             raise KeyError(f"no state column {name!r}; columns: {', '.join(COLUMN_BY_NAME)}")
         return getattr(self, name)
 
     def as_dict(self) -> dict[str, np.ndarray]:
+        """Every column by name (the arrays themselves, not copies)."""
         return {c.name: getattr(self, c.name) for c in COLUMNS}
 
     def nbytes(self) -> int:
+        """Memory held by the columns, in bytes."""
         return sum(getattr(self, c.name).nbytes for c in COLUMNS)
 
     # Instruments, derived where they are read so they can never disagree with the state.

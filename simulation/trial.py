@@ -48,6 +48,8 @@ DIFFERENCE_METRICS = ("pain_md", "pain_md_100", "pain_smd", "mood_smd", "sleep_s
 
 
 class Arm(BaseModel):
+    """One arm of a trial: its name and what its members receive; the first arm is the control."""
+
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="Arm name; the first arm is the control.")
@@ -123,6 +125,7 @@ class Trial(BaseModel):
 
     @property
     def days(self) -> int:
+        """Follow-up in days, to the last follow-up week."""
         return int(round(max(self.follow_up_weeks) * 7))
 
 
@@ -313,6 +316,8 @@ def published_vs_simulated(trial: Trial, summary: pd.DataFrame) -> pd.DataFrame:
 
 
 class TrialResult:
+    """A trial's replicates, their summary by arm and week, and the published results beside the simulated ones."""
+
     def __init__(self, trial: Trial, runs: pd.DataFrame, wall_seconds: float):
         self.trial = trial
         self.runs = runs

@@ -20,6 +20,8 @@ _SRC_ISI = "assumption of the size EQ-5D studies report by ISI band (bands: Mori
 
 
 class UtilityParams(ParamGroup):
+    """Health utility decrements of each pain, PHQ-9 and ISI band (a tariff a user can replace)."""
+
     full_health: float = param(
         1.0,
         lo=0.5,

@@ -26,12 +26,16 @@ DEFAULT_TARGETS = Path(__file__).resolve().parent / "data" / "targets.yaml"  # p
 
 
 class Measure(BaseModel):
+    """How a target is measured in the model: a population metric or a cohort statistic, by name."""
+
     model_config = ConfigDict(extra="forbid")
     kind: Literal["metric", "cohort"]
     name: str
 
 
 class Target(BaseModel):
+    """One published value the model should reproduce, with its band, source and role."""
+
     model_config = ConfigDict(extra="forbid")
     name: str
     value: float
@@ -45,6 +49,7 @@ class Target(BaseModel):
 
     @property
     def fit(self) -> bool:
+        """Whether parameters were fitted to this target (a check of the fit, not evidence)."""
         return self.role == "fit"
 
     @model_validator(mode="after")
@@ -61,10 +66,13 @@ class Target(BaseModel):
 
     @property
     def half_band(self) -> float:
+        """Half the width of the band: the unit of miss in the calibration objective."""
         return max((self.band[1] - self.band[0]) / 2.0, 1e-9)
 
 
 class CohortSettings(BaseModel):
+    """The virtual cohort study that measures the cohort targets: sample and follow-up."""
+
     model_config = ConfigDict(extra="forbid")
     sample_size: int = Field(3000, ge=10, le=10_000_000)
     follow_up_years: float = Field(9.0, gt=0, le=50)
@@ -72,6 +80,8 @@ class CohortSettings(BaseModel):
 
 
 class Targets(BaseModel):
+    """A targets file: the targets, the cohort study they need, and the parameters calibration may move."""
+
     model_config = ConfigDict(extra="forbid")
     targets: list[Target] = Field(min_length=1)
     cohort: CohortSettings = Field(default_factory=CohortSettings)
@@ -94,6 +104,7 @@ class Targets(BaseModel):
 
     @property
     def needs_cohort(self) -> bool:
+        """Whether any target is a cohort statistic (so a cohort study must be run)."""
         return any(t.measure.kind == "cohort" for t in self.targets)
 
 
@@ -184,6 +195,7 @@ def counts(table: pd.DataFrame) -> dict[str, dict[str, int]]:
 
 
 def counts_sentence(table: pd.DataFrame) -> str:
+    """The verdict counts of fitted and held-out targets, as one sentence for captions."""
     c = counts(table)
     f, h = c["fit"], c["hold_out"]
     return (
@@ -195,6 +207,7 @@ def counts_sentence(table: pd.DataFrame) -> str:
 def report_markdown(
     table: pd.DataFrame, scenario: Scenario, targets: Targets, wall: float, command: str | None = None
 ) -> str:
+    """The validation report (report.md): counts, method, one table per role, and what misses."""
     nan = int(table["nan_replicates"].sum())
     lines = [
         f"# Validation of `{scenario.name}`",
@@ -232,6 +245,7 @@ def report_markdown(
 
 
 def validate(scenario: Scenario, targets: Targets, jobs: int = 1, progress=None):
+    """Measure every target in every replicate; returns (table, per-replicate values, seconds)."""
     t0 = time.perf_counter()
     per_replicate = measure(scenario, targets, jobs=jobs, progress=progress)
     return validation_table(targets, per_replicate), per_replicate, time.perf_counter() - t0
@@ -240,6 +254,7 @@ def validate(scenario: Scenario, targets: Targets, jobs: int = 1, progress=None)
 def write_validation(
     table, per_replicate, scenario, targets, wall, out_root="results", charts=True, command: str | None = None
 ) -> Path:
+    """Write a validation as a new results folder (table, replicates, report, chart, manifest)."""
     from simulation.results import atomic_folder, git_revision, list_files, package_versions
 
     with atomic_folder(out_root, f"validation-{scenario.name}") as (staging, final):

@@ -36,14 +36,25 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+def _runtime_nodes(node: ast.AST):
+    """`node` and everything under it, except what sits under `if TYPE_CHECKING:` (read by type
+    checkers only, never imported when the code runs)."""
+    yield node
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.If) and getattr(child.test, "id", getattr(child.test, "attr", "")) == "TYPE_CHECKING":
+            yield from (n for branch in child.orelse for n in _runtime_nodes(branch))
+            continue
+        yield from _runtime_nodes(child)
+
+
 def import_graph() -> nx.DiGraph:
-    """Every import between simulation modules, at module level or inside functions."""
+    """Every import between simulation modules that runs, at module level or inside functions."""
     modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
     graph = nx.DiGraph()
     graph.add_nodes_from(modules)
     for name, path in modules.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for node in ast.walk(ast.parse(path.read_text())):
+        for node in _runtime_nodes(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
                 targets = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom):

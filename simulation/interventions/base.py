@@ -56,6 +56,7 @@ class Eligibility(BaseModel):
         return self
 
     def mask(self, model) -> np.ndarray:
+        """Who is eligible today: one flag per person."""
         from simulation.outcomes import statuses
 
         s = model.state
@@ -225,6 +226,7 @@ class InterventionSpec(BaseModel):
 
     @property
     def name(self) -> str:
+        """The intervention's name in reports: its label, or its type."""
         return self.label or self.type
 
     def on_enrol(self, programme: Programme, model, new: np.ndarray) -> None:
@@ -284,9 +286,11 @@ class Programme:
 
     @property
     def planned_days(self) -> int:
+        """The length of a full course, in days (at least one)."""
         return max(1, int(round(self.spec.duration_weeks * 7)))
 
     def enrol(self, model) -> None:
+        """Enrol, on a screening day, the newly eligible people who take the offer (up to the coverage)."""
         spec, day = self.spec, model.day
         if day < spec.start_day:
             return

@@ -175,6 +175,8 @@ class IntegratedCare(InterventionSpec):
     )
 
     def on_enrol(self, programme, model, new: np.ndarray) -> None:
+        """Remember whether each new enrollee had chronic pain or depression: care helps most the
+        problem a person came with."""
         from simulation.outcomes import statuses
 
         flags = statuses(model)
@@ -184,6 +186,8 @@ class IntegratedCare(InterventionSpec):
             column[new] = flags[name][new]
 
     def effects(self, dose, model, index, programme):
+        """Relief of pain and low mood, more for the problem a person came with, stepped up for people
+        still symptomatic after the step-up weeks."""
         had = programme.extra.get("had", {})
         pain_side = np.where(had.get("chronic_pain", np.zeros(programme.size, bool))[index], 1.0, self.cross_benefit)
         mood_side = np.where(had.get("depression", np.zeros(programme.size, bool))[index], 1.0, self.cross_benefit)
