@@ -66,6 +66,7 @@ COLUMNS = {
 
 
 def main() -> None:
+    """Run every variant and print the markdown report on stdout."""
     targets = load_targets()
     base = load_scenario("scenarios/baseline.yaml").model_copy(
         update={"population": POPULATION, "replicates": REPLICATES}

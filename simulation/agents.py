@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import mesa
 
+from simulation.instruments import PHQ9_MAX
 from simulation.state import isi_reading
 
 
@@ -38,7 +39,7 @@ class Person(mesa.Agent):
     @property
     def mood(self) -> float:
         """Today's depressive symptoms as a PHQ-9 equivalent, 0-27 (higher is worse)."""
-        return self._get("mood") * 27.0
+        return self._get("mood") * PHQ9_MAX
 
     @property
     def sleep(self) -> float:
@@ -50,10 +51,12 @@ class Person(mesa.Agent):
 
     @property
     def age(self) -> float:
+        """Age in years (fixed during a run: a closed cohort)."""
         return self._get("age")
 
     @property
     def female(self) -> bool:
+        """Whether the person is female."""
         return bool(self._get("female"))
 
     @property
@@ -63,6 +66,7 @@ class Person(mesa.Agent):
 
     @property
     def chronic_pain(self) -> bool:
+        """Whether the person has chronic pain today (pain on most days of the last 3 months)."""
         return bool(self.model.status.chronic_pain(self.index))
 
     @property
@@ -72,6 +76,7 @@ class Person(mesa.Agent):
 
     @property
     def insomnia(self) -> bool:
+        """Whether the person has insomnia disorder today (3 bad nights a week for 3 months)."""
         return bool(self.model.status.insomnia_disorder(self.index))
 
     def state(self) -> dict[str, float]:

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from simulation.inputs import InputError
 from simulation.scenario import Scenario
 from simulation.validation import Targets, measure
 
@@ -95,6 +96,20 @@ def fit(
     if remaining:
         study.optimize(wrapped, n_trials=remaining, callbacks=callbacks)
     return study
+
+
+def restrict_free(targets: Targets, free: list[str] | None, targets_path: str | Path) -> Targets:
+    """`targets` fitting only the free parameters named in `free` (all of them when None or empty);
+    a name the targets file does not free is an error naming `targets_path`."""
+    if not free:
+        return targets
+    unknown = sorted(set(free) - set(targets.free_parameters))
+    if unknown:
+        raise InputError(
+            f"--free {', '.join(unknown)}: not among the free parameters of {targets_path}: "
+            f"{', '.join(targets.free_parameters)}."
+        )
+    return targets.model_copy(update={"free_parameters": {k: targets.free_parameters[k] for k in free}})
 
 
 def calibrate(
@@ -172,3 +187,10 @@ def provenance(scenario, targets_path, targets, study, best, simulated) -> str:
         "git": git_revision(),
     }
     return yaml.safe_dump(record, sort_keys=False)
+
+
+def save_fit(folder: Path, text: str, study) -> None:
+    """Write a calibration's fit (fitted.yaml, from `provenance`) and its objective trace (trace.csv)
+    into its results folder."""
+    (folder / "fitted.yaml").write_text(text)
+    objective_trace(study).to_csv(folder / "trace.csv", index=False)

@@ -14,41 +14,17 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from simulation.outcomes import DISTRIBUTION_BINS
+from simulation.instruments import INSTRUMENTS
+from simulation.intervals import MIN_REPLICATES, NO_INTERVAL, outcome_interval
+from simulation.outcomes import KEY_OUTCOMES, OUTCOMES, is_share, label_of
 from simulation.units import DAYS_PER_YEAR
-
-LABELS = {
-    "chronic_pain": "Chronic pain",
-    "high_impact_chronic_pain": "High-impact chronic pain",
-    "midus_back_pain": "Back pain (MIDUS definition)",
-    "depression": "Major depression (12-month)",
-    "insomnia": "Insomnia disorder",
-    "clinical_insomnia": "Clinical insomnia (ISI >= 15)",
-    "pain_and_depression": "Chronic pain + depression",
-    "all_three": "Pain + depression + insomnia",
-    "mean_pain": "Mean pain (NRS)",
-    "mean_phq9": "Mean PHQ-9",
-    "mean_isi": "Mean ISI",
-}
-
+from simulation.verdicts import scale_of
 
 # One colour per scenario in every chart of a comparison (Okabe-Ito, safe for colour-blind readers);
 # the reference is always the same grey, so the eye finds it at once.
 REFERENCE_GREY = "#8c8c8c"
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000")
 PERCENT_POINTS = "percentage points"
-# Panel titles of outcomes that are not shares, with their units.
-UNIT_LABELS = {"mean_pain": "Mean pain (NRS points)", "mean_phq9": "Mean PHQ-9 (points)",
-               "mean_isi": "Mean ISI (points)", "mean_utility": "Mean health utility",
-               "qalys_per_person": "QALYs per person", "cost_per_person": "Cost per person (USD)"}  # fmt: skip
-# Clinical cut-offs drawn on the distributions: (measure, value, label).
-CUT_OFFS = (
-    ("pain (NRS)", 4.0, "moderate pain (4)"),
-    ("pain (NRS)", 7.0, "severe pain (7)"),
-    ("PHQ-9", 10.0, "moderate depression (10)"),
-    ("ISI", 15.0, "clinical insomnia (15)"),
-)
-AXIS_TITLES = {"pain (NRS)": "Pain today (NRS, 0-10)", "PHQ-9": "PHQ-9 score (0-27)", "ISI": "ISI score (0-28)"}
 
 
 def scenario_colours(names: list[str], reference: str | None = None) -> alt.Scale:
@@ -59,8 +35,6 @@ def scenario_colours(names: list[str], reference: str | None = None) -> alt.Scal
 
 def context(population: int, years: float, replicates: int, band: bool = True) -> str:
     """The subtitle line every chart carries: who, how long, how many replicates, which interval."""
-    from simulation.intervals import MIN_REPLICATES, NO_INTERVAL
-
     years = round(years, 2)
     who = f"{population:,} simulated adults, {years:g} year{'' if years == 1 else 's'}, {replicates} replicates"
     if not band:
@@ -73,17 +47,9 @@ def context(population: int, years: float, replicates: int, band: bool = True) -
     return f"{who}; {band_text}"
 
 
-def _is_share(measure: str) -> bool:
-    from simulation.intervals import scale_of_outcome
-
-    return scale_of_outcome(measure) == "share"
-
-
 def band(series: pd.DataFrame, measures: list[str], difference: bool = False) -> pd.DataFrame:
     """Mean and 95% interval across replicates of each measure on each recorded day (long format),
     on the measure's scale (`simulation.intervals`); no interval with fewer than 5 replicates."""
-    from simulation.intervals import outcome_interval
-
     long = series.melt(id_vars=["replicate", "day"], value_vars=measures, var_name="measure")
     rows = []
     for (measure, day), part in long.groupby(["measure", "day"], sort=False):
@@ -91,7 +57,7 @@ def band(series: pd.DataFrame, measures: list[str], difference: bool = False) ->
         rows.append({"measure": measure, "day": day, "mean": mean, "low": low, "high": high, "n": len(part)})
     out = pd.DataFrame(rows)
     out["year"] = out["day"] / DAYS_PER_YEAR
-    out["label"] = out["measure"].map(LABELS).fillna(out["measure"])
+    out["label"] = out["measure"].map(label_of)
     return out
 
 
@@ -111,7 +77,7 @@ def prevalence_chart(
     measures = list(measures or DEFAULT_MEASURES)
     data = band(series, measures)
     x = alt.X("year:Q", title="Years since the start of the run")
-    color = alt.Color("label:N", title=None, sort=[LABELS.get(m, m) for m in measures],
+    color = alt.Color("label:N", title=None, sort=[label_of(m) for m in measures],
                       scale=alt.Scale(range=list(PALETTE)), legend=alt.Legend(orient="right"))  # fmt: skip
     lines = (
         alt.Chart(data)
@@ -142,19 +108,19 @@ def distribution_chart(distributions: pd.DataFrame, title: str = "", subtitle: s
     replicates), with the clinical cut-offs drawn on them."""
     data = distributions.groupby(["measure", "bin_left", "bin_right"], as_index=False)["share"].mean()
     charts = []
-    for measure in [m for m in DISTRIBUTION_BINS if m in set(data["measure"])]:
+    for measure in [m for m in INSTRUMENTS if m in set(data["measure"])]:
         part = data[data["measure"] == measure]
         bars = (
             alt.Chart(part)
             .mark_bar(color=PALETTE[0])
             .encode(
-                x=alt.X("bin_left:Q", bin="binned", title=AXIS_TITLES.get(measure, measure)),
+                x=alt.X("bin_left:Q", bin="binned", title=INSTRUMENTS[measure].axis_title),
                 x2="bin_right:Q",
                 y=alt.Y("share:Q", title="Adults (%)", axis=alt.Axis(format=".0%")),
                 tooltip=["bin_left:Q", "bin_right:Q", alt.Tooltip("share:Q", format=".1%")],
             )
         )
-        cuts = pd.DataFrame([{"value": v, "label": lab} for m, v, lab in CUT_OFFS if m == measure])
+        cuts = pd.DataFrame([{"value": c.value, "label": c.label} for c in INSTRUMENTS[measure].cut_offs])
         layers = [bars]
         if not cuts.empty:
             rule = alt.Chart(cuts).mark_rule(color="#D55E00", strokeDash=[4, 3]).encode(x="value:Q")
@@ -203,10 +169,14 @@ def write_run_charts(
 
 
 COMPARE_TRAJECTORIES = ("chronic_pain", "depression", "insomnia", "mean_pain")
+FOREST_OUTCOMES = (*KEY_OUTCOMES, "qalys_per_person")
 
 
-def _unit_label(measure: str, label: str) -> str:
-    return f"{label} ({PERCENT_POINTS})" if _is_share(measure) else UNIT_LABELS.get(measure, label)
+def panel_title(outcome: str) -> str:
+    """The title of a panel of differences: shares in percentage points, the rest in their units."""
+    if is_share(outcome):
+        return f"{label_of(outcome)} ({PERCENT_POINTS})"
+    return OUTCOMES[outcome].with_unit if outcome in OUTCOMES else outcome
 
 
 def trajectories_chart(
@@ -226,10 +196,10 @@ def trajectories_chart(
         diff = (part.set_index(["replicate", "day"])[measures] - ref).reset_index()
         parts.append(band(diff, measures, difference=True).assign(scenario=scenario))
     data = pd.concat(parts, ignore_index=True)
-    scale = np.where(data["measure"].map(_is_share), 100.0, 1.0)
+    scale = np.where(data["measure"].map(is_share), 100.0, 1.0)
     for col in ("mean", "low", "high"):
         data[col] = data[col] * scale
-    data["panel"] = [_unit_label(m, lab) for m, lab in zip(data["measure"], data["label"], strict=True)]
+    data["panel"] = data["measure"].map(panel_title)
     names = list(dict.fromkeys(series["scenario"]))
     x = alt.X("year:Q", title="Years since the start of the run")
     color = alt.Color("scenario:N", scale=scenario_colours(names, reference), title="Scenario")
@@ -248,9 +218,7 @@ def trajectories_chart(
     return (
         alt.layer(*layers)
         .properties(width=260, height=170)
-        .facet(
-            facet=alt.Facet("panel:N", title=None, sort=[_unit_label(m, LABELS.get(m, m)) for m in measures]), columns=2
-        )  # fmt: skip
+        .facet(facet=alt.Facet("panel:N", title=None, sort=[panel_title(m) for m in measures]), columns=2)  # fmt: skip
         .resolve_scale(y="independent")
         .properties(
             title=alt.Title(
@@ -274,12 +242,12 @@ def forest_chart(table: pd.DataFrame, reference: str, title: str = "", subtitle:
     """Paired differences from the reference with 95% intervals, one panel per outcome, in
     percentage points for prevalences."""
     names = list(dict.fromkeys(table["scenario"]))
-    data = _present(table[table["outcome"].isin([o for o, *_ in _forest_outcomes()])])
+    data = _present(table[table["outcome"].isin(FOREST_OUTCOMES)])
     data = data[data["scenario"] != reference].copy()
-    scale = np.where(data["outcome"].map(_is_share), 100.0, 1.0)
+    scale = np.where(data["outcome"].map(is_share), 100.0, 1.0)
     for col in ("difference", "difference_low", "difference_high"):
         data[col] = data[col] * scale
-    data["panel"] = [_unit_label(o, lab) for o, lab in zip(data["outcome"], data["label"], strict=True)]
+    data["panel"] = data["outcome"].map(panel_title)
     order = [n for n in names if n != reference]
     y = alt.Y("scenario:N", sort=order, title=None)
     base = alt.Chart(data)
@@ -317,12 +285,6 @@ def forest_chart(table: pd.DataFrame, reference: str, title: str = "", subtitle:
             )  # fmt: skip
         )
     )
-
-
-def _forest_outcomes():
-    from simulation.compare import KEY_OUTCOMES
-
-    return [*KEY_OUTCOMES, ("qalys_per_person", "QALYs per person", "mean")]
 
 
 def prevalence_bars_chart(table: pd.DataFrame, reference: str | None = None, title: str = "",
@@ -372,7 +334,7 @@ def write_comparison_charts(
 def trial_chart(result) -> alt.Chart:
     """Mean pain, PHQ-9 and ISI by arm at each follow-up, with 95% intervals across replicates."""
     data = result.summary[result.summary["metric"].isin(["mean_pain", "mean_phq9", "mean_isi"])].copy()
-    data["measure"] = data["metric"].map({"mean_pain": "Pain (NRS)", "mean_phq9": "PHQ-9", "mean_isi": "ISI"})
+    data["measure"] = data["metric"].map(lambda name: OUTCOMES[name].with_unit)
     order = [a.name for a in result.trial.arms]
     x = alt.X("week:Q", title="Weeks after randomisation")
     color = alt.Color("arm:N", sort=order, title="Arm")
@@ -396,8 +358,6 @@ def trial_chart(result) -> alt.Chart:
 def validation_chart(table: pd.DataFrame, name: str = "") -> alt.Chart:
     """Each target: its band (grey bar), the published value (tick) and the simulated value (point
     with 95% interval), on the target's own scale; hits and misses coloured."""
-    from simulation.verdicts import scale_of
-
     data = table.copy()
     data["result"] = data["verdict"]
     ratio = [scale_of(m, (lo, hi)) == "ratio" for m, lo, hi in zip(data["measure"], data["band_low"],

@@ -37,11 +37,14 @@ OPIOID_PROGRAMME = {
 
 @dataclass(frozen=True)
 class Verdict:
+    """One edge's check: the measured effect of the edge against the sign and size it declares."""
+
     edge: Edge
     effect: float  # (as declared) - (edge removed), in the to-node's unit
 
     @property
     def passed(self) -> bool:
+        """Whether the edge moves its target in the declared direction by at least its minimum effect."""
         return self.edge.sign * self.effect >= self.edge.min_effect
 
 
@@ -53,6 +56,7 @@ def with_value(params, dotted: str, value: float):
 
 
 def value_of(params, dotted: str) -> float:
+    """The value of the dotted parameter `dotted` (`group.name`) in `params`."""
     group, _, name = dotted.partition(".")
     return float(getattr(getattr(params, group), name))
 
@@ -93,6 +97,7 @@ def readings(params, edges, context: str, population: int = POPULATION, seed: in
 
 
 def reading_key(e: Edge) -> str:
+    """The name under which an edge's reading is stored: a mean of the target, or a slope on the source."""
     return f"mean:{e.target}" if e.measure == "mean" else f"slope:{e.target}:{e.source}"
 
 
@@ -140,6 +145,8 @@ def mutation_check(params=None, population: int = POPULATION, seed: int = SEED, 
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Check that zeroing or flipping each edge is caught by a test (or, with --effects, print each
+    edge's effect); exit 1 if a mutant survives."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--effects", action="store_true", help="Only print each edge's effect at the defaults.")
     args = parser.parse_args(argv)

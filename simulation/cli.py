@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import functools
 import json
-import math
 import sys
 from pathlib import Path
 from typing import Annotated
 
-import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from simulation.guard import GuardedTyper
-from simulation.inputs import InputError, excerpt, validate_strict
+from simulation.inputs import excerpt
 from simulation.parameters import parameter_document, parameter_markdown, parameter_rows
 from simulation.results import check_out_file, check_out_root
-from simulation.scenario import Scenario, load_scenario, scenario_from_dict, scenario_schema
+from simulation.scenario import Scenario, load_scenario, option_overrides, resolve_scenario, scenario_schema
+from simulation.units import DAYS_PER_YEAR
 
 err = Console(stderr=True)
 out = Console()
@@ -47,17 +44,9 @@ def _show_version(value: bool) -> None:
     """`painsim --version`: the package version, and the git revision when run from a checkout."""
     if not value:
         return
-    from importlib import metadata
+    from simulation.results import version_text
 
-    from simulation.results import git_revision
-
-    try:
-        version = metadata.version("painsim")
-    except metadata.PackageNotFoundError:
-        version = "unknown"
-    git = git_revision()
-    suffix = f" (git {git['commit'][:12]}{', uncommitted changes' if git['dirty'] else ''})" if git["commit"] else ""
-    print(f"painsim {version}{suffix}")
+    print(version_text())
     raise typer.Exit()
 
 
@@ -71,41 +60,16 @@ def _main(
     """painsim: simulate the chronic pain - depression - poor sleep cycle in a synthetic population."""
 
 
-def _yaml_number(value: float | int, option: str) -> str:
-    """A command-line number as YAML reads it back as that number (1e-05 -> 1.0e-05)."""
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            _fail(f"{option} must be a finite number, got {value}.")
-        text = repr(value)
-        mantissa, _, exponent = text.partition("e")
-        if exponent and "." not in mantissa:
-            text = f"{mantissa}.0e{exponent if exponent[0] in '+-' else '+' + exponent}"
-        return text
-    return str(value)
-
-
-def _option_overrides(population, years, days, replicates, seed) -> list[str]:
-    if years is not None and days is not None:
-        _fail("give --years or --days, not both.")
-    overrides = []
-    if population is not None:
-        overrides.append(f"population={population}")
-    if years is not None:
-        overrides.append(f"years={_yaml_number(years, '--years')}")
-    if days is not None:
-        overrides.append(f"days={days}")
-    if replicates is not None:
-        overrides.append(f"replicates={replicates}")
-    if seed is not None:
-        overrides.append(f"seed={seed}")
-    return overrides
+def _check_jobs(jobs: int | None) -> None:
+    if jobs is not None and jobs < 1:
+        _fail(f"--jobs must be 1 or more, got {jobs}.")
 
 
 def _resolved(
     path: Path | None, set_: list[str] | None, population=None, years=None, days=None, replicates=None, seed=None
 ) -> Scenario:
-    """The scenario with --set and option overrides, or exit 2 with the error."""
-    return resolve_scenario(path, [*(set_ or []), *_option_overrides(population, years, days, replicates, seed)])
+    """The scenario with --set and option overrides (a bad one exits 2 with the error)."""
+    return resolve_scenario(path, [*(set_ or []), *option_overrides(population, years, days, replicates, seed)])
 
 
 def _reproducing_command() -> str:
@@ -121,24 +85,6 @@ def _reproducing_command() -> str:
         elif word not in dropped and not any(word.startswith(f"{o}=") for o in dropped_with_value):
             words.append(word)
     return " ".join(words)
-
-
-def _interval_text(low: float, high: float, fmt=lambda v: f"{v:.3g}") -> str:
-    return "" if np.isnan(low) else f" ({fmt(low)}, {fmt(high)})"
-
-
-def resolve_scenario(path: Path | None, overrides: list[str]) -> Scenario:
-    """The scenario file (or the built-in baseline) with command-line overrides applied."""
-    if path is not None:
-        return load_scenario(path, overrides)
-    from simulation.scenario import _apply_override, parse_override
-
-    data: dict = {}
-    for text in overrides:
-        parts, value = parse_override(text)
-        _apply_override(data, parts, value, text)
-    shown = f" (with {excerpt(', '.join(overrides), 200)[1:-1]})" if overrides else ""
-    return scenario_from_dict(data, "built-in baseline" + shown)
 
 
 def _out_path(text: str | Path) -> Path:
@@ -206,8 +152,7 @@ def run(
     from simulation.results import write_results
     from simulation.runner import default_jobs, run_scenario
 
-    if jobs is not None and jobs < 1:
-        _fail(f"--jobs must be 1 or more, got {jobs}.")
+    _check_jobs(jobs)
     resolved = _resolved(scenario, set_, population, years, days, replicates, seed)
     check_out_root(out_dir)
     n_jobs = default_jobs(resolved.replicates) if jobs is None else jobs
@@ -231,18 +176,14 @@ def run(
         folder = write_results(result, out_dir, charts=charts and resolved.outputs.charts)
     except OSError as exc:
         _fail(f"could not write results under {out_dir}: {exc}. Nothing was left behind.", code=1)
-    from simulation.intervals import interval_note
-    from simulation.tables import run_rows, run_table
+    from simulation.tables import run_json, run_table
 
     summary = result.summary()
     if as_json:
-        rows = [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
-                for r in run_rows(summary)]  # fmt: skip
-        print(json.dumps({"folder": str(folder), "scenario": resolved.name, "replicates": resolved.replicates,
-                          "interval": interval_note(resolved.replicates), "outcomes": rows}, indent=2))  # fmt: skip
+        print(json.dumps(run_json(folder, resolved, summary), indent=2))
         return
     if not quiet:
-        wide.print(run_table(summary, resolved.name, resolved.population, resolved.duration_days / 365.25))
+        wide.print(run_table(summary, resolved.name, resolved.population, resolved.duration_days / DAYS_PER_YEAR))
         err.print(f"painsim: wrote {folder} in {result.wall_seconds:.1f} s", highlight=False, soft_wrap=True)
     print(folder)
 
@@ -271,25 +212,18 @@ def compare(
 ) -> None:
     """Run scenarios on the same people and random numbers; write levels, paired differences,
     NNT, costs and QALYs, and charts."""
-    from simulation.compare import compare_scenarios, write_comparison
+    from simulation.compare import check_distinct_names, compare_scenarios, reference_index, write_comparison
     from simulation.runner import default_jobs
 
     if len(scenarios) < 2:
         _fail("compare needs at least two scenario files (the first is the reference).")
-    if jobs is not None and jobs < 1:
-        _fail(f"--jobs must be 1 or more, got {jobs}.")
-    overrides = [*(set_ or []), *_option_overrides(population, years, days, replicates, seed)]
+    _check_jobs(jobs)
+    overrides = [*(set_ or []), *option_overrides(population, years, days, replicates, seed)]
     resolved = [resolve_scenario(path, overrides) for path in scenarios]
     check_out_root(out_dir)
+    check_distinct_names(resolved)
+    ref = reference_index(resolved, reference, scenarios)
     names = [s.name for s in resolved]
-    if len(set(names)) < len(names):
-        _fail(f"scenario names must differ to be compared; got {', '.join(names)}.")
-    ref = 0
-    if reference is not None:
-        matches = [i for i, (s, p) in enumerate(zip(resolved, scenarios, strict=True)) if reference in (s.name, str(p))]
-        if not matches:
-            _fail(f"--reference {excerpt(reference)} is none of the scenarios: {', '.join(names)}.")
-        ref = matches[0]
     first = resolved[ref]
     n_tasks = len(resolved) * first.replicates
     n_jobs = default_jobs(n_tasks) if jobs is None else jobs
@@ -338,20 +272,10 @@ def trial(
     quiet: QuietOpt = False,
 ) -> None:
     """Run virtual trials as their papers did and compare with the published results."""
-    from simulation.scenario import _describe
-    from simulation.trial import load_trial, run_trial, write_trials
+    from simulation.trial import load_trial, run_trial, with_options, write_trials
 
-    if jobs is not None and jobs < 1:
-        _fail(f"--jobs must be 1 or more, got {jobs}.")
-    changes = {k: v for k, v in {"population": population, "per_arm": per_arm, "replicates": replicates,
-                                 "seed": seed}.items() if v is not None}  # fmt: skip
-    trials = []
-    for path in files:
-        loaded = load_trial(path)
-        model = type(loaded)
-        source = f"{path} (with command-line options)"
-        trials.append(validate_strict(model, {**loaded.model_dump(mode="json"), **changes}, source, "trial",
-                                      functools.partial(_describe, model=model)))  # fmt: skip
+    _check_jobs(jobs)
+    trials = [with_options(load_trial(path), path, population, per_arm, replicates, seed) for path in files]
     check_out_root(out_dir)
     results = []
     with _progress(quiet, "replicates") as progress:
@@ -369,19 +293,11 @@ def trial(
         _fail(f"could not write results under {out_dir}: {exc}. Nothing was left behind.", code=1)
     import pandas as pd
 
+    from simulation.tables import trials_table
     from simulation.validation import counts_sentence
 
     combined = pd.concat([r.published for r in results], ignore_index=True)
-    table = Table(title="Virtual trials: published vs simulated (mean across replicates, 95% interval)",
-                  caption=counts_sentence(combined))  # fmt: skip
-    for col in ("trial", "outcome", "arm", "week", "published", "band", "simulated", "verdict", "role", "fitted_to"):
-        table.add_column(col, justify="right" if col in ("week", "published", "simulated") else "left")
-    for r in combined.itertuples():
-        interval = _interval_text(r.simulated_low, r.simulated_high)
-        table.add_row(r.trial, r.metric, r.arm, f"{r.week:g}", f"{r.published:g}",
-                      f"{r.band_low:g} to {r.band_high:g}", f"{r.simulated:.3g}{interval}",
-                      r.verdict, r.role, r.fitted_to)  # fmt: skip
-    wide.print(table)
+    wide.print(trials_table(combined))
     err.print(counts_sentence(combined), highlight=False)
     err.print(f"painsim: wrote {folder}", highlight=False)
     print(folder)
@@ -397,16 +313,6 @@ def _load_targets(path: Path | None):
     from simulation.validation import DEFAULT_TARGETS, load_targets
 
     return load_targets(path or DEFAULT_TARGETS), (path or DEFAULT_TARGETS)
-
-
-def _check_cohort(sample: int, population: int, follow_up: float, incidence: float, where: str) -> None:
-    """A cohort study that cannot be run as asked is bad input (exit 2), said before any simulating."""
-    if not 10 <= sample <= population:
-        raise InputError(f"{where}: the cohort sample ({sample:,}) must be at least 10 and at most the "
-                         f"population ({population:,}).")  # fmt: skip
-    for label, years in (("follow-up", follow_up), ("incidence window", incidence)):
-        if not (math.isfinite(years) and 0 < years <= 50):
-            raise InputError(f"{where}: the {label} must be more than 0 and at most 50 years, got {years:g}.")
 
 
 @app.command()
@@ -425,14 +331,12 @@ def validate(
 ) -> None:
     """Measure every calibration target in the model and report what lands in its band (exit 0 either way)."""
     from simulation.runner import default_jobs
+    from simulation.validation import check_cohort_fits, write_validation
     from simulation.validation import validate as run_validation
-    from simulation.validation import write_validation
 
     loaded, targets_path = _load_targets(targets)
     resolved = _resolved(scenario, set_, population, replicates=replicates, seed=seed)
-    if loaded.needs_cohort:
-        c = loaded.cohort
-        _check_cohort(c.sample_size, resolved.population, c.follow_up_years, c.incidence_years, str(targets_path))
+    check_cohort_fits(loaded, resolved.population, str(targets_path))
     check_out_root(out_dir)
     n_jobs = default_jobs(resolved.replicates) if jobs is None else jobs
     err.print(f"painsim: validating {resolved.name}: {resolved.population:,} people x {resolved.replicates} "
@@ -445,6 +349,7 @@ def validate(
     folder = write_validation(
         table, per_replicate, resolved, loaded, wall, out_dir, charts=charts, command=_reproducing_command()
     )
+    from simulation.tables import targets_table
     from simulation.validation import counts_sentence
 
     if as_json:
@@ -455,14 +360,7 @@ def validate(
         err.print(counts_sentence(table), highlight=False, soft_wrap=True)
         print(folder)
         return
-    view = Table(title=f"Validation of {resolved.name}", caption=counts_sentence(table))
-    for col in ("target", "role", "published", "band", "simulated (95% interval)", "verdict", "NaN"):
-        view.add_column(col)
-    for r in table.itertuples():
-        interval = _interval_text(r.simulated_low, r.simulated_high)
-        view.add_row(r.name, r.role, f"{r.published:g}", f"{r.band_low:g} to {r.band_high:g}",
-                     f"{r.simulated:.3g}{interval}", r.verdict, str(r.nan_replicates))  # fmt: skip
-    wide.print(view)
+    wide.print(targets_table(table, resolved.name))
     err.print(counts_sentence(table), highlight=False)
     err.print(f"painsim: wrote {folder}", highlight=False)
     print(folder)
@@ -508,21 +406,17 @@ def calibrate(
         apply_fit(apply, dry_run=False, quiet=quiet)
         return
     from simulation.calibration import calibrate as run_calibration
-    from simulation.calibration import objective_trace, provenance
+    from simulation.calibration import provenance, restrict_free, save_fit
+    from simulation.fits import write_fit_copy
     from simulation.results import atomic_folder
     from simulation.runner import default_jobs
+    from simulation.tables import fit_table
+    from simulation.validation import check_cohort_fits
 
     loaded, targets_path = _load_targets(targets)
-    if free:
-        unknown = sorted(set(free) - set(loaded.free_parameters))
-        if unknown:
-            _fail(f"--free {', '.join(unknown)}: not among the free parameters of {targets_path}: "
-                  f"{', '.join(loaded.free_parameters)}.")  # fmt: skip
-        loaded = loaded.model_copy(update={"free_parameters": {k: loaded.free_parameters[k] for k in free}})
+    loaded = restrict_free(loaded, free, targets_path)
     resolved = _resolved(scenario, set_, population, replicates=replicates, seed=seed)
-    if loaded.needs_cohort:
-        c = loaded.cohort
-        _check_cohort(c.sample_size, resolved.population, c.follow_up_years, c.incidence_years, str(targets_path))
+    check_cohort_fits(loaded, resolved.population, str(targets_path))
     check_out_root(out_dir)
     if study is not None:
         check_out_file(study, "--study")
@@ -553,19 +447,11 @@ def calibrate(
                 kept = f"the finished trials are kept in {study}: rerun to resume" if study else "nothing was kept"
                 _fail(f"interrupted; {kept} (give --study FILE to make a calibration resumable).", 130)
         text = provenance(resolved, targets_path, loaded, result, best, simulated)
-        (staging / "fitted.yaml").write_text(text)
-        objective_trace(result).to_csv(staging / "trace.csv", index=False)
+        save_fit(staging, text, result)
     if output is not None:
-        tmp = output.with_suffix(output.suffix + ".partial")
-        tmp.write_text(text)
-        tmp.replace(output)
-    view = Table(title=f"Best of {len(result.trials)} trials: objective {result.best_value:.3g}")
-    view.add_column("parameter")
-    view.add_column("fitted", justify="right")
-    for name, value in best.items():
-        view.add_row(name, f"{value:.4g}")
+        write_fit_copy(output, text)
     if not quiet:
-        wide.print(view)
+        wide.print(fit_table(len(result.trials), result.best_value, best))
         err.print(f"painsim: wrote {folder}; make it the defaults with: painsim apply-fit {folder / 'fitted.yaml'}",
                   highlight=False, soft_wrap=True)  # fmt: skip
     print(folder)
@@ -580,15 +466,11 @@ def apply_fit(
     """Make a fit the shipped defaults: rewrite each fitted parameter's declared default (old -> new)."""
     from simulation.fits import apply_fit as rewrite
     from simulation.fits import read_fit
+    from simulation.tables import fit_changes_table
 
     changes = rewrite(read_fit(fit), dry_run=dry_run)
-    table = Table(title=f"{'Would change' if dry_run else 'Changed'} {len(changes)} shipped defaults from {fit}")
-    for col in ("parameter", "old", "new", "declared in"):
-        table.add_column(col, overflow="fold")
-    for name, source, old, new in changes:
-        table.add_row(name, old, new, str(Path(source).relative_to(Path(__file__).resolve().parents[1])))
     if not quiet:
-        out.print(table)
+        out.print(fit_changes_table(changes, fit, dry_run))
     for name, _, old, new in changes:
         print(f"{name}: {old} -> {new}")
 
@@ -608,34 +490,19 @@ def cohort(
 ) -> None:
     """Run a MIDUS-like cohort study of a scenario; write its statistics (statistics.csv, manifest.json)
     to a new results folder and print them."""
-    import pandas as pd
-
-    from simulation.cohort import run_cohort
-    from simulation.results import atomic_folder, git_revision, list_files, package_versions
+    from simulation.cohort import check_cohort_design, run_cohort, write_cohort
+    from simulation.tables import cohort_table
 
     resolved = _resolved(scenario, set_, population, seed=seed)
-    _check_cohort(sample, resolved.population, follow_up, incidence, "painsim cohort --sample/--follow-up-years")
+    check_cohort_design(sample, resolved.population, follow_up, incidence, "painsim cohort --sample/--follow-up-years")
     check_out_root(out_dir)
     stats = run_cohort(resolved, sample, follow_up, incidence).statistics()
-    with atomic_folder(out_dir, f"cohort-{resolved.name}") as (staging, folder):
-        pd.DataFrame({"statistic": list(stats), "value": list(stats.values())}).to_csv(
-            staging / "statistics.csv", index=False
-        )
-        info = {"painsim_results_version": 1, "scenario": resolved.resolved(),
-                "cohort": {"sample": sample, "follow_up_years": follow_up, "incidence_years": incidence},
-                "versions": package_versions(), "git": git_revision(), "command": sys.argv}  # fmt: skip
-        info["files"] = [*list_files(staging), "manifest.json"]
-        (staging / "manifest.json").write_text(json.dumps(info, indent=2, default=str) + "\n")
+    folder = write_cohort(stats, resolved, sample, follow_up, incidence, out_dir)
     if as_json:
         print(json.dumps({"folder": str(folder), "statistics": stats}, indent=2))
         return
     if not quiet:
-        view = Table(title=f"Cohort study of {resolved.name}: {sample:,} people, {follow_up:g} years")
-        view.add_column("statistic", overflow="fold")
-        view.add_column("value", justify="right")
-        for name, value in stats.items():
-            view.add_row(name, f"{value:.4g}")
-        err.print(view)
+        err.print(cohort_table(stats, resolved.name, sample, follow_up))
         err.print(f"painsim: wrote {folder}", highlight=False, soft_wrap=True)
     print(folder)
 
@@ -664,21 +531,10 @@ def params(
     elif fmt == "markdown":
         print(parameter_document() if scenario is None else parameter_markdown(rows))
     elif fmt == "table":
+        from simulation.tables import parameter_table
+
         shown = f" as {scenario} resolves them" if scenario is not None else " (shipped defaults)"
-        table = Table(show_lines=False, title=f"painsim parameters{shown} ({len(rows)})")
-        table.add_column("name", no_wrap=True)
-        for col in ("value", "unit", "bounds", "basis", "source"):
-            table.add_column(col, overflow="fold")
-        for r in rows:
-            table.add_row(
-                r["name"],
-                f"{r['value']:g}",
-                r["unit"],
-                f"{r['lower']:g} .. {r['upper']:g}",
-                r["basis"],
-                r["source"],
-            )
-        out.print(table)
+        out.print(parameter_table(rows, shown))
     else:
         _fail(f"--format {excerpt(fmt)} is not one of: table, csv, markdown, json.")
 
@@ -695,18 +551,13 @@ def graph(
     quiet: QuietOpt = False,
 ) -> None:
     """Print the causal graph's edge table and draw the graph (SVG, PNG, HTML)."""
-    from simulation.edges import edge_rows, node_label
+    from simulation.edges import edge_rows
     from simulation.graph import write_graph
+    from simulation.tables import edge_table
 
     rows = edge_rows()
-    table = Table(title=f"painsim causal graph: {len(rows)} edges, one parameter each")
-    for col in ("from", "to", "sign", "parameter", "value", "mechanism", "source"):
-        table.add_column(col, overflow="fold")
-    for r in rows:
-        table.add_row(node_label(r["from"]), node_label(r["to"]), r["sign"], r["parameter"], f"{r['value']:.4g}",
-                      r["mechanism"], r["source"])  # fmt: skip
     if not quiet:
-        wide.print(table)
+        wide.print(edge_table(rows))
     paths = write_graph(out_dir, measured=measure)
     err.print(f"painsim: wrote {', '.join(str(p) for p in paths)}", highlight=False)
     print(out_dir)

@@ -19,11 +19,16 @@ flags, so a reading that flickers at a threshold does not count as onset and rem
 
 from __future__ import annotations
 
+import json
+import math
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from simulation.inputs import InputError
 from simulation.model import PainCycleModel
 from simulation.outcomes import statuses
 from simulation.rng import stream
@@ -98,6 +103,8 @@ def _share(flags: np.ndarray, among: np.ndarray) -> float:
 
 @dataclass
 class CohortResult:
+    """The surveys of a virtual cohort and the dates of its depressive episodes, ready to analyse."""
+
     waves: dict[float, pd.DataFrame]  # years after baseline -> survey
     follow_up_years: float
     incidence_years: float
@@ -115,10 +122,12 @@ class CohortResult:
 
     @property
     def time1(self) -> pd.DataFrame:
+        """The baseline survey (the first wave)."""
         return self.waves[0.0]
 
     @property
     def time2(self) -> pd.DataFrame:
+        """The survey at the end of follow-up (the last wave)."""
         return self.waves[self.follow_up_years]
 
     def statistics(self) -> dict[str, float]:
@@ -246,3 +255,42 @@ def run_cohort(
         recurrence,
         last,
     )
+
+
+def check_cohort_design(sample: int, population: int, follow_up: float, incidence: float, where: str) -> None:
+    """Refuse, before any simulating, a cohort study that cannot be run as asked (`where` names the
+    input that asked for it): the sample must fit in the population, the windows in 0-50 years."""
+    if not 10 <= sample <= population:
+        raise InputError(
+            f"{where}: the cohort sample ({sample:,}) must be at least 10 and at most the population ({population:,})."
+        )
+    for label, years in (("follow-up", follow_up), ("incidence window", incidence)):
+        if not (math.isfinite(years) and 0 < years <= 50):
+            raise InputError(f"{where}: the {label} must be more than 0 and at most 50 years, got {years:g}.")
+
+
+def write_cohort(
+    statistics: dict[str, float],
+    scenario: Scenario,
+    sample: int,
+    follow_up_years: float,
+    incidence_years: float,
+    out_root: str | Path = "results",
+) -> Path:
+    """Write a cohort study's statistics (statistics.csv, manifest.json) as a new results folder."""
+    from simulation.results import atomic_folder, git_revision, list_files, package_versions
+
+    with atomic_folder(out_root, f"cohort-{scenario.name}") as (staging, folder):
+        table = pd.DataFrame({"statistic": list(statistics), "value": list(statistics.values())})
+        table.to_csv(staging / "statistics.csv", index=False)
+        info = {
+            "painsim_results_version": 1,
+            "scenario": scenario.resolved(),
+            "cohort": {"sample": sample, "follow_up_years": follow_up_years, "incidence_years": incidence_years},
+            "versions": package_versions(),
+            "git": git_revision(),
+            "command": sys.argv,
+        }
+        info["files"] = [*list_files(staging), "manifest.json"]
+        (staging / "manifest.json").write_text(json.dumps(info, indent=2, default=str) + "\n")
+    return folder

@@ -15,24 +15,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from simulation.inputs import InputError, excerpt
 from simulation.intervals import interval_note, outcome_interval
+from simulation.outcomes import KEY_OUTCOMES, OUTCOMES
 from simulation.results import atomic_folder, list_files, manifest
 from simulation.runner import RunResult, run_many
 from simulation.scenario import Scenario
 from simulation.units import DAYS_PER_YEAR
 
-# Outcomes compared by default: (name, label, kind) where kind says how to read a difference.
-KEY_OUTCOMES: tuple[tuple[str, str, str], ...] = (
-    ("chronic_pain", "Chronic pain", "prevalence"),
-    ("high_impact_chronic_pain", "High-impact chronic pain", "prevalence"),
-    ("depression", "Major depression (12-month)", "prevalence"),
-    ("insomnia", "Insomnia disorder", "prevalence"),
-    ("all_three", "Pain + depression + insomnia", "prevalence"),
-    ("opioid_misuse", "Opioid misuse", "prevalence"),
-    ("mean_pain", "Mean pain (NRS)", "mean"),
-    ("mean_phq9", "Mean PHQ-9", "mean"),
-    ("mean_isi", "Mean ISI", "mean"),
-)
+# The rows of the comparison table: the key outcomes, then the economics of each scenario.
+TABLE_OUTCOMES = (*KEY_OUTCOMES, "qalys_per_person", "cost_per_person")
 SHARED = ("population", "days", "years", "replicates", "seed", "burn_in_days", "settle_days", "economics")
 
 
@@ -53,6 +45,7 @@ class Comparison:
 
     @property
     def names(self) -> list[str]:
+        """The scenario names, in the order they were given."""
         return [r.scenario.name for r in self.runs]
 
     def per_replicate(self) -> pd.DataFrame:
@@ -83,19 +76,17 @@ class Comparison:
         ref_name = self.names[self.reference]
         ref = data[data["scenario"] == ref_name].set_index("replicate")
         rows = []
-        outcomes = [*KEY_OUTCOMES, ("qalys_per_person", "QALYs per person", "mean"),
-                    ("cost_per_person", "Intervention cost per person (USD)", "mean")]  # fmt: skip
         for name in self.names:
             mine = data[data["scenario"] == name].set_index("replicate")
-            for outcome, label, kind in outcomes:
+            for outcome in TABLE_OUTCOMES:
                 level = outcome_interval(mine[outcome].to_numpy(), outcome)
                 diff = outcome_interval((mine[outcome] - ref[outcome]).to_numpy(), outcome, difference=True)
                 rows.append(
                     {
                         "scenario": name,
                         "outcome": outcome,
-                        "label": label,
-                        "kind": kind,
+                        "label": OUTCOMES[outcome].with_unit,
+                        "kind": OUTCOMES[outcome].kind,
                         "level": level[0],
                         "level_low": level[1],
                         "level_high": level[2],
@@ -130,9 +121,7 @@ class Comparison:
                 "incremental_qalys_per_person": d_qaly,
                 "icer_usd_per_qaly": d_cost / d_qaly if name != ref_name and d_qaly > 0 else float("nan"),
             }
-            for outcome, _, kind in KEY_OUTCOMES:
-                if kind != "prevalence":
-                    continue
+            for outcome in (o for o in KEY_OUTCOMES if OUTCOMES[o].kind == "prevalence"):
                 averted = -float((mine[outcome] - ref[outcome]).mean()) * n
                 row[f"nnt_{outcome}"] = (
                     treated / averted if name != ref_name and averted > 0 and treated > 0 else np.nan
@@ -141,6 +130,7 @@ class Comparison:
         return pd.DataFrame(rows)
 
     def series(self) -> pd.DataFrame:
+        """Every scenario's population series, stacked, with a `scenario` column."""
         return pd.concat([r.series().assign(scenario=r.scenario.name) for r in self.runs], ignore_index=True)
 
 
@@ -161,6 +151,29 @@ def align(scenarios: list[Scenario], reference: int) -> tuple[list[Scenario], li
         if names.count(name) > 1:
             raise ValueError(f"two scenarios are both named {name!r}; give each a distinct `name`")
     return aligned, notes
+
+
+def check_distinct_names(scenarios: list[Scenario]) -> None:
+    """Refuse scenarios that share a name: every table and chart of a comparison is keyed by it."""
+    names = [s.name for s in scenarios]
+    if len(set(names)) < len(names):
+        raise InputError(f"scenario names must differ to be compared; got {', '.join(names)}.")
+
+
+def reference_index(scenarios: list[Scenario], reference: str | None, paths: list | None = None) -> int:
+    """Which scenario is the reference: the one named (or loaded from the file) `reference`, else the first."""
+    if reference is None:
+        return 0
+    paths = paths if paths is not None else [None] * len(scenarios)
+    matches = [
+        i
+        for i, (s, p) in enumerate(zip(scenarios, paths, strict=True))
+        if reference == s.name or (p is not None and reference == str(p))
+    ]
+    if not matches:
+        names = ", ".join(s.name for s in scenarios)
+        raise InputError(f"--reference {excerpt(reference)} is none of the scenarios: {names}.")
+    return matches[0]
 
 
 def compare_scenarios(

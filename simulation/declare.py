@@ -54,7 +54,8 @@ def param(
 
     Args:
         default: the shipped value.
-        lo, hi: the plausible range; values outside are rejected when a scenario is loaded.
+        lo: the lowest plausible value; values outside the range are rejected when a scenario is loaded.
+        hi: the highest plausible value.
         unit: the unit, written so a reader can check the arithmetic ("per day", "NRS points").
         source: a seed file by name (e.g. ``seed 002``), a paper, or ``assumption``.
         basis: whether the value is cited, calibrated to targets, or an assumption.

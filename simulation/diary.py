@@ -20,6 +20,8 @@ import numpy as np
 
 @dataclass(frozen=True)
 class DiaryPaths:
+    """The two within-person paths a diary study estimates, and how many people and days it used."""
+
     sleep_to_next_day_pain: float  # standardised within-person slope of day t's pain on night t-1
     pain_to_that_night_sleep: float  # standardised within-person slope of night t on day t's pain
     people: int

@@ -58,6 +58,8 @@ NODE_LABELS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Edge:
+    """One arrow of the causal graph: the parameter that carries it, its sign, mechanism and source."""
+
     source: str
     target: str
     parameter: str
@@ -70,10 +72,12 @@ class Edge:
 
     @property
     def label(self) -> str:
+        """The arrow as text, for messages: `source -> target (parameter)`."""
         return f"{self.source} -> {self.target} ({self.parameter})"
 
 
 def node_label(name: str) -> str:
+    """What a reader sees for a graph node: its declared label, or the state column's label."""
     return NODE_LABELS.get(name, COLUMN_BY_NAME[name].label if name in COLUMN_BY_NAME else name)
 
 
@@ -128,6 +132,7 @@ def all_edges() -> tuple[Edge, ...]:
 
 
 def check_parameters(edges, params_cls) -> None:
+    """Refuse an edge whose parameter is not in `params_cls`, or that another edge already carries."""
     seen: dict[str, Edge] = {}
     for e in edges:
         group, _, name = e.parameter.partition(".")
@@ -163,6 +168,7 @@ def edge_rows(params=None) -> list[dict]:
 
 
 def edge_markdown(rows: list[dict] | None = None) -> str:
+    """The edge table as Markdown, for the README and docs/edges.md."""
     rows = rows if rows is not None else edge_rows()
     lines = [
         "| from | to | sign | parameter | value | mechanism | source |",

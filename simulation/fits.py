@@ -18,6 +18,8 @@ from pathlib import Path
 from simulation.inputs import InputError, read_yaml, short_path
 from simulation.parameters import ModelParams
 
+SOURCE_ROOT = Path(__file__).resolve().parents[1]  # the folder that holds the `simulation` package
+
 
 def read_fit(path: str | Path) -> dict[str, float]:
     """The `fitted_parameters` of a fit file (as `painsim calibrate` writes it), checked: every name
@@ -95,3 +97,17 @@ def apply_fit(values: dict[str, float], dry_run: bool = False) -> list[tuple[str
             tmp.write_text(text)
             tmp.replace(source)
     return changes
+
+
+def write_fit_copy(path: str | Path, text: str) -> None:
+    """Write a fit file's `text` to `path` whole or not at all (a partial file, then a rename), so a
+    reader never finds half a fit."""
+    path = Path(path)
+    tmp = path.with_suffix(path.suffix + ".partial")
+    tmp.write_text(text)
+    tmp.replace(path)
+
+
+def declared_in(source: str | Path) -> str:
+    """Where a parameter is declared, relative to the project folder, as the apply-fit table shows it."""
+    return str(Path(source).relative_to(SOURCE_ROOT))

@@ -64,7 +64,7 @@ def save_traceback(exc: BaseException) -> Path | None:
 
 
 def _is_cli_exception(exc: BaseException) -> bool:
-    """typer's and click's own exceptions (exit, usage errors) carry their exit codes already."""
+    """Whether `exc` is Typer's or click's own (an exit, a usage error): it carries its exit code already."""
     return type(exc).__module__.split(".")[0] in ("typer", "click")
 
 
@@ -107,6 +107,7 @@ class GuardedTyper(typer.Typer):
         self._fail = fail
 
     def command(self, *args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Register a command as Typer does, wrapped in the one error path (`guarded`)."""
         register = super().command(*args, **kwargs)
 
         def decorator(function: Callable[..., Any]) -> Callable[..., Any]:

@@ -160,10 +160,12 @@ class LimitedLoader(yaml.SafeLoader):
         self._sizes: dict[int, int] = {}
 
     def compose_document(self):
+        """Start counting expanded values afresh for each document."""
         self._sizes = {}
         return super().compose_document()
 
     def compose_node(self, parent, index):
+        """Compose a node as PyYAML does, counting what an alias expands to against the limits."""
         if self.check_event(yaml.AliasEvent):
             mark = self.peek_event().start_mark
             node = super().compose_node(parent, index)
@@ -192,6 +194,7 @@ class LimitedLoader(yaml.SafeLoader):
         return node
 
     def scan_to_next_token(self):
+        """Skip whitespace and comments as PyYAML does, but take a tab inside a line as whitespace."""
         # PyYAML's own loop, except that a tab inside a line (after a colon, a dash or a value) is
         # whitespace as YAML allows; a tab in the indentation of a block is still an error.
         if self.index == 0 and self.peek() == "\ufeff":
@@ -306,6 +309,7 @@ def read_yaml(path: str | Path, kind: str = "scenario") -> dict[str, Any]:
 
 
 def dotted(loc: tuple[Any, ...]) -> str:
+    """A validation error location as a dotted field path (`interventions.0.coverage`)."""
     return ".".join(str(p) for p in loc) or "(top level)"
 
 

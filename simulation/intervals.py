@@ -17,42 +17,26 @@ Examples:
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
+from simulation.outcomes import kind_of, range_of
 from simulation.verdicts import Scale, interval
 
 MIN_REPLICATES = 5
 METHOD = "95% t-interval of the mean across replicates, logit scale for shares, linear for means and differences"
 NO_INTERVAL = f"n/a: fewer than {MIN_REPLICATES} replicates"
-
-# The range of each mean outcome; every other outcome the runner reports is a share in [0, 1].
-MEAN_RANGES: dict[str, tuple[float, float]] = {
-    "mean_pain": (0.0, 10.0),
-    "mean_phq9": (0.0, 27.0),
-    "mean_isi": (0.0, 28.0),
-    "mean_utility": (-math.inf, 1.0),
-    "qalys_per_person": (-math.inf, math.inf),
-    "cost_per_person": (0.0, math.inf),
-    "treated": (0.0, math.inf),
-}
-LINEAR_PREFIXES = ("mean_", "mean ")
+INTERVAL_SCALES: dict[str, Scale] = {"prevalence": "share", "ratio": "ratio", "mean": "linear", "count": "linear"}
 
 
 def scale_of_outcome(name: str) -> Scale:
-    """'linear' for means, costs, QALYs and counts; 'share' for everything else (prevalences)."""
-    return "linear" if name in MEAN_RANGES or name.startswith(LINEAR_PREFIXES) else "share"
+    """The scale an outcome's interval is computed on, from its kind in `simulation.outcomes`:
+    'share' (logit) for prevalences, 'ratio' (log) for ratios, 'linear' for means and counts."""
+    return INTERVAL_SCALES[kind_of(name)]
 
 
 def outcome_range(name: str, difference: bool = False) -> tuple[float, float]:
     """The values the outcome (or a difference of two of it) can take."""
-    if name in MEAN_RANGES:
-        low, high = MEAN_RANGES[name]
-    elif scale_of_outcome(name) == "linear":
-        low, high = -math.inf, math.inf
-    else:
-        low, high = 0.0, 1.0
+    low, high = range_of(name)
     if difference:
         return low - high, high - low
     return low, high

@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 
 from simulation.agents import Person
-from simulation.interventions.base import Programme, apply_programmes
+from simulation.interventions.base import InterventionSpec, Programme, apply_programmes
 from simulation.interventions.effects import Modifiers
 from simulation.outcomes import distributions, panel_rows, population_metrics
+from simulation.parameters import ModelParams
 from simulation.population import synthesise
 from simulation.rng import stream
 from simulation.rules import DailyNoise, advance_day
@@ -52,7 +53,7 @@ class PainCycleModel(mesa.Model):
         replicate: int = 0,
         burn_in_days: int | None = None,
         agent_views: bool = True,
-    ):
+    ) -> None:
         scenario = scenario if scenario is not None else Scenario()
         seed = scenario.seed if seed is None else int(seed)
         super().__init__(rng=stream(seed, replicate, "mesa"))
@@ -94,14 +95,14 @@ class PainCycleModel(mesa.Model):
                 Person(self, index)
 
     # -- the day -----------------------------------------------------------------------------
-    def add_programme(self, spec, restrict=None) -> Programme:
+    def add_programme(self, spec: InterventionSpec, restrict: np.ndarray | None = None) -> Programme:
         """Offer one more intervention from today on, optionally only to the people `restrict`
         (indices or a mask): how a virtual trial gives each arm its treatment."""
         programme = Programme(spec, self, restrict=restrict)
         self.programmes.append(programme)
         return programme
 
-    def _advance(self, params=None) -> None:
+    def _advance(self, params: ModelParams | None = None) -> None:
         self._noise.draw(self._daily)
         mods = None
         if self.programmes and self.day >= 0:

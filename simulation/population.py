@@ -11,6 +11,7 @@ from scipy.special import ndtri
 
 from simulation.declare import ParamGroup, param
 from simulation.edges import edge
+from simulation.instruments import NRS_MAX
 from simulation.rules.mood import log_remission_frailty, mood_liability, mood_setpoint
 from simulation.rules.nociception import nociception_setpoint
 from simulation.rules.sleep import sleep_setpoint
@@ -32,6 +33,8 @@ AGE_SOURCE = "US Census Bureau, 2020 Census, age distribution of adults (rounded
 
 
 class PopulationParams(ParamGroup):
+    """Who the synthetic adults are: demographics, risk factors and their personal set points."""
+
     female_share: float = param(
         0.513,
         lo=0.0,
@@ -183,7 +186,7 @@ def synthesise(size: int, params, rng: np.random.Generator) -> PopulationState:
     # Starting states: each person at their own set points; the burn-in then lets the couplings
     # and the slow mechanisms settle before day 0.
     s.log_nociception[:] = s.nociception_setpoint
-    s.pain[:] = np.clip(np.exp(s.log_nociception), 0.0, 10.0)
+    s.pain[:] = np.clip(np.exp(s.log_nociception), 0.0, NRS_MAX)
     s.mood[:] = s.mood_setpoint
     s.sleep[:] = s.sleep_setpoint
     s.sleep_recent[:] = s.sleep_setpoint

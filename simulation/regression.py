@@ -61,6 +61,7 @@ def differences(stored: dict[str, float], fresh: dict[str, float]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Compare today's numbers with the frozen baseline (or store them with --write); exit 1 on a difference."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="Store today's numbers as the baseline.")
     args = parser.parse_args(argv)

@@ -41,6 +41,7 @@ PACKAGES = (
 
 
 def package_versions() -> dict[str, str]:
+    """The installed version of each package a run depends on, for the manifest."""
     versions = {}
     for name in PACKAGES:
         try:
@@ -73,7 +74,19 @@ def git_revision() -> dict[str, str | bool | None]:
         return {"commit": None, "dirty": None}
 
 
+def version_text() -> str:
+    """`painsim --version`: the package version, and the git revision when run from a checkout."""
+    try:
+        version = metadata.version("painsim")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    git = git_revision()
+    suffix = f" (git {git['commit'][:12]}{', uncommitted changes' if git['dirty'] else ''})" if git["commit"] else ""
+    return f"painsim {version}{suffix}"
+
+
 def manifest(result: RunResult) -> dict:
+    """Everything needed to reproduce a run: resolved scenario, seeds, timing, versions, git, platform."""
     s = result.scenario
     return {
         "painsim_results_version": 1,
@@ -252,6 +265,7 @@ def atomic_folder(out_root: str | Path, name: str) -> Iterator[tuple[Path, Path]
 
 
 def list_files(folder: Path) -> list[str]:
+    """The files under `folder`, relative to it, sorted (a results folder's inventory)."""
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
 
 

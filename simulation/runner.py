@@ -14,12 +14,13 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from queue import Empty
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,10 +29,15 @@ from simulation.model import PainCycleModel
 from simulation.scenario import Scenario
 
 ProgressCallback = Callable[[int, int], None]  # (replicate, days done)
+TaskKey = tuple[int, int]  # (scenario index, replicate)
+TaskProgress = Callable[[TaskKey, int], None]  # (task key, days done)
+Task = tuple[int, Scenario, int]  # (scenario index, scenario, replicate)
 
 
 @dataclass
 class ReplicateResult:
+    """What one replicate produced: its series, panel, end-of-run outcomes, distributions and treatments."""
+
     replicate: int
     series: pd.DataFrame
     panel: pd.DataFrame
@@ -62,7 +68,7 @@ def run_replicate(scenario: Scenario, replicate: int, progress: Callable[[int], 
 _PROGRESS = None  # in a worker: the queue progress is reported on (set by `_init_worker`)
 
 
-def _run_task(scenario: Scenario, replicate: int, key) -> ReplicateResult:
+def _run_task(scenario: Scenario, replicate: int, key: Hashable) -> ReplicateResult:
     queue = _PROGRESS
     report = (lambda done: queue.put((key, done))) if queue is not None else None
     return run_replicate(scenario, replicate, report)
@@ -84,9 +90,11 @@ class RunResult:
         return _stack(self.replicates, "series")
 
     def panel(self) -> pd.DataFrame:
+        """The panel members' daily rows from every replicate, with a `replicate` column."""
         return _stack(self.replicates, "panel")
 
     def distributions(self) -> pd.DataFrame:
+        """The end-of-run distributions of every replicate, with a `replicate` column."""
         return _stack(self.replicates, "distributions")
 
     def treatments(self) -> pd.DataFrame:
@@ -138,7 +146,7 @@ def summarise(per_replicate: pd.DataFrame) -> pd.DataFrame:
                 "min": float(np.nanmin(values)) if n else float("nan"),
                 "max": float(np.nanmax(values)) if n else float("nan"),
                 "replicates": n,
-                "scale": "logit" if scale_of_outcome(name) == "share" else "linear",
+                "scale": {"share": "logit", "ratio": "log"}.get(scale_of_outcome(name), "linear"),
                 "interval": interval_note(n),
             }
         )
@@ -146,6 +154,7 @@ def summarise(per_replicate: pd.DataFrame) -> pd.DataFrame:
 
 
 def default_jobs(replicates: int) -> int:
+    """One worker per replicate, up to the number of cores."""
     return max(1, min(replicates, os.cpu_count() or 1))
 
 
@@ -172,7 +181,7 @@ def run_scenario(
 def run_many(
     scenarios: list[Scenario],
     jobs: int | None = None,
-    progress: Callable[[tuple[int, int], int], None] | None = None,
+    progress: TaskProgress | None = None,
     executor: Executor | None = None,
 ) -> list[RunResult]:
     """Run every replicate of every scenario as one pool of tasks; progress keys are
@@ -181,7 +190,7 @@ def run_many(
     jobs = default_jobs(len(tasks)) if jobs is None else max(1, int(jobs))
     started = datetime.now(UTC).isoformat(timespec="seconds")
     t0 = time.perf_counter()
-    done: dict[tuple[int, int], ReplicateResult] = {}
+    done: dict[TaskKey, ReplicateResult] = {}
     if executor is None and jobs == 1:
         for i, s, r in tasks:
             report = (lambda days, key=(i, r): progress(key, days)) if progress else None
@@ -200,7 +209,7 @@ def run_many(
     ]
 
 
-def _run_pool(tasks, jobs: int, progress) -> dict[tuple[int, int], ReplicateResult]:
+def _run_pool(tasks: list[Task], jobs: int, progress: TaskProgress | None) -> dict[TaskKey, ReplicateResult]:
     queue = multiprocessing.get_context("spawn").Queue() if progress is not None else None
     with worker_pool(jobs, progress_queue=queue) as pool:
         pending = {pool.submit(_run_task, s, r, (i, r)): (i, r) for i, s, r in tasks}
@@ -219,7 +228,7 @@ def _run_pool(tasks, jobs: int, progress) -> dict[tuple[int, int], ReplicateResu
 
 
 @contextmanager
-def worker_pool(jobs: int, progress_queue=None) -> Iterator[ProcessPoolExecutor]:
+def worker_pool(jobs: int, progress_queue: Any = None) -> Iterator[ProcessPoolExecutor]:
     """A process pool whose workers leave interrupts to the parent and die with it.
 
     Workers are started at once with SIGINT ignored (the setting survives the spawn, so a Ctrl-C
@@ -248,13 +257,13 @@ def worker_pool(jobs: int, progress_queue=None) -> Iterator[ProcessPoolExecutor]
     pool.shutdown(wait=True)
 
 
-def _ignore_sigint():
+def _ignore_sigint() -> Any:
     if threading.current_thread() is not threading.main_thread():
         return None
     return signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _restore_sigint(previous) -> None:
+def _restore_sigint(previous: Any) -> None:
     if previous is not None:
         signal.signal(signal.SIGINT, previous)
 
@@ -272,7 +281,7 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
                 process.kill()
 
 
-def _init_worker(parent: int, progress_queue) -> None:
+def _init_worker(parent: int, progress_queue: Any) -> None:
     """First thing a worker runs: keep the progress queue, ignore Ctrl-C, die with the parent."""
     global _PROGRESS
     _PROGRESS = progress_queue
@@ -292,7 +301,7 @@ def _watch_parent(parent: int) -> None:
             os._exit(1)
 
 
-def _drain(queue, progress) -> None:
+def _drain(queue: Any, progress: TaskProgress | None) -> None:
     if queue is None or progress is None:
         return
     while True:

@@ -9,6 +9,7 @@ extending file wins, lists are replaced). Unknown keys are errors everywhere: a 
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from typing import Annotated, Any, Union
@@ -141,6 +142,7 @@ class Scenario(BaseModel):
 
     @property
     def duration_days(self) -> int:
+        """How long the run is, in days (from `days`, else from `years`)."""
         return self.days if self.days is not None else years_to_days(self.years)
 
     def resolved(self) -> dict[str, Any]:
@@ -370,3 +372,64 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scena
         _apply_override(data, parts, value, text)
     source = short_path(path) + (f" (with --set {excerpt(', '.join(overrides), 200)[1:-1]})" if overrides else "")
     return scenario_from_dict(data, source)
+
+
+def yaml_number(value: float | int, option: str) -> str:
+    """A number as YAML reads it back as that number (1e-05 becomes 1.0e-05), for an override;
+    `option` names where it came from in the error a non-finite number raises."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InputError(f"{option} must be a finite number, got {value}.")
+        text = repr(value)
+        mantissa, _, exponent = text.partition("e")
+        if exponent and "." not in mantissa:
+            text = f"{mantissa}.0e{exponent if exponent[0] in '+-' else '+' + exponent}"
+        return text
+    return str(value)
+
+
+def option_overrides(
+    population: int | None = None,
+    years: float | None = None,
+    days: int | None = None,
+    replicates: int | None = None,
+    seed: int | None = None,
+) -> list[str]:
+    """The `--set` overrides that the run-size options of the commands stand for (None: not given).
+
+    Examples:
+        >>> option_overrides(population=500, years=2.5)
+        ['population=500', 'years=2.5']
+    """
+    if years is not None and days is not None:
+        raise InputError("give --years or --days, not both.")
+    overrides = []
+    if population is not None:
+        overrides.append(f"population={population}")
+    if years is not None:
+        overrides.append(f"years={yaml_number(years, '--years')}")
+    if days is not None:
+        overrides.append(f"days={days}")
+    if replicates is not None:
+        overrides.append(f"replicates={replicates}")
+    if seed is not None:
+        overrides.append(f"seed={seed}")
+    return overrides
+
+
+def resolve_scenario(path: str | Path | None, overrides: list[str] | None = None) -> Scenario:
+    """A scenario file, or the built-in baseline when `path` is None, with `--set` style overrides.
+
+    Examples:
+        >>> resolve_scenario(None, ["population=800"]).population
+        800
+    """
+    if path is not None:
+        return load_scenario(path, overrides)
+    overrides = overrides or []
+    data: dict[str, Any] = {}
+    for text in overrides:
+        parts, value = parse_override(text)
+        _apply_override(data, parts, value, text)
+    shown = f" (with {excerpt(', '.join(overrides), 200)[1:-1]})" if overrides else ""
+    return scenario_from_dict(data, "built-in baseline" + shown)

@@ -11,9 +11,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulation.instruments import ISI_MAX, NRS_MAX, PHQ9_MAX
+
 
 @dataclass(frozen=True)
 class Column:
+    """A state column's declaration: dtype, starting value, bounds, unit, kind and meaning."""
+
     name: str
     dtype: str
     default: float
@@ -90,7 +94,7 @@ COLUMNS: tuple[Column, ...] = (
         "how a person rates the distress and impact of a given amount of poor sleep (ISI items 4-7)",
     ),
     # fast states: change every day
-    Column("pain", F, 0.0, 0.0, 10.0, "NRS 0-10", "fast", "today's pain intensity"),
+    Column("pain", F, 0.0, 0.0, NRS_MAX, "NRS 0-10", "fast", "today's pain intensity"),
     Column("mood", F, 0.1, 0.0, 1.0, "0-1 (x27 = PHQ-9)", "fast", "today's depressive-symptom severity"),
     Column("sleep", F, 0.2, 0.0, 1.0, "0-1", "fast", "last night's poor-sleep severity (0 = restorative)"),
     Column(
@@ -149,9 +153,6 @@ COLUMNS: tuple[Column, ...] = (
 
 COLUMN_BY_NAME = {c.name: c for c in COLUMNS}
 
-PHQ9_MAX = 27.0  # PHQ-9 = 27 x mood severity (Kroenke et al. 2001: nine items scored 0-3)
-ISI_MAX = 28.0  # ISI: seven items scored 0-4 (Morin et al. 2011)
-
 
 def isi_reading(sleep_recent: np.ndarray, isi_offset: np.ndarray) -> np.ndarray:
     """What the ISI reads: the fortnight's poor sleep on the 0-28 scale, shifted by how the person
@@ -167,27 +168,30 @@ SLOW_STATES = tuple(c.name for c in COLUMNS if c.kind == "slow")
 class PopulationState:
     """Preallocated columns for `size` people; attribute access by column name (`state.pain`)."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int) -> None:
         self.size = int(size)
         for col in COLUMNS:
             setattr(self, col.name, np.full(self.size, col.default, dtype=col.dtype))
 
     def column(self, name: str) -> np.ndarray:
+        """The column `name`; an unknown name is a KeyError listing the columns."""
         if name not in COLUMN_BY_NAME:
             raise KeyError(f"no state column {name!r}; columns: {', '.join(COLUMN_BY_NAME)}")
         return getattr(self, name)
 
     def as_dict(self) -> dict[str, np.ndarray]:
+        """Every column by name (the arrays themselves, not copies)."""
         return {c.name: getattr(self, c.name) for c in COLUMNS}
 
     def nbytes(self) -> int:
+        """Memory held by the columns, in bytes."""
         return sum(getattr(self, c.name).nbytes for c in COLUMNS)
 
     # Instruments, derived where they are read so they can never disagree with the state.
     @property
     def phq9(self) -> np.ndarray:
         """PHQ-9 equivalent (0-27) of today's depressive symptoms."""
-        return self.mood * np.float32(27.0)
+        return self.mood * np.float32(PHQ9_MAX)
 
     @property
     def isi(self) -> np.ndarray:

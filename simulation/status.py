@@ -17,16 +17,21 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.declare import CALIBRATE_COMMAND, ParamGroup, param
-from simulation.state import isi_reading
+from simulation.instruments import ISI_MAX, PHQ9_MAX
+from simulation.state import PopulationState, isi_reading
 
 WINDOW_DAYS = 91  # the longest window (3 months); the others must fit inside it
 _PAIN_BIT = np.uint8(1)
 _NIGHT_BIT = np.uint8(2)
 NEVER = np.int32(-(10**6))
 ALL = slice(None)
+# Which people a status is read for: ALL, one index, an index array or a boolean mask.
+Selector = slice | int | np.ndarray
 
 
 class StatusParams(ParamGroup):
+    """How the clinical statuses are judged: thresholds and windows of the instruments and DSM-5."""
+
     pain_day_threshold: float = param(
         3.0,
         lo=0.5,
@@ -76,7 +81,7 @@ class StatusParams(ParamGroup):
     mde_phq9_threshold: float = param(
         10.0,
         lo=1.0,
-        hi=27.0,
+        hi=PHQ9_MAX,
         unit="PHQ-9 points",
         basis="cited",
         source="Kroenke et al. 2001, J Gen Intern Med (PHQ-9 >= 10: sensitivity and specificity 88%)",
@@ -181,7 +186,7 @@ class StatusParams(ParamGroup):
     clinical_isi_threshold: float = param(
         15.0,
         lo=1.0,
-        hi=28.0,
+        hi=ISI_MAX,
         unit="ISI points",
         basis="cited",
         source="Morin et al. 2011, Sleep (ISI 15-28: clinical insomnia)",
@@ -197,7 +202,7 @@ class EpisodeTracker:
     Course-of-illness statistics (onset, remission, recurrence) read these, never the daily flags.
     """
 
-    def __init__(self, size: int, remission_days: int):
+    def __init__(self, size: int, remission_days: int) -> None:
         self.remission_days = int(remission_days)
         self.active = np.zeros(size, bool)
         self.absent_run = np.zeros(size, np.int16)  # consecutive days without the condition, in an episode
@@ -206,6 +211,7 @@ class EpisodeTracker:
         self.count = np.zeros(size, np.int16)  # episodes started since the tracker began
 
     def update(self, starts: np.ndarray, present: np.ndarray, day: int) -> None:
+        """Start episodes where `starts` holds, and end those absent for `remission_days` in a row."""
         new = starts & ~self.active
         self.active |= new
         self.onset_day[new] = day
@@ -224,7 +230,7 @@ class EpisodeTracker:
 class ClinicalStatus:
     """Window counts and the statuses derived from them, for every person."""
 
-    def __init__(self, size: int, params: StatusParams):
+    def __init__(self, size: int, params: StatusParams) -> None:
         self.params = params
         self.flags = np.zeros((WINDOW_DAYS, size), np.uint8)
         self.pain_days = np.zeros(size, np.int16)  # in the last 91 days
@@ -237,7 +243,7 @@ class ClinicalStatus:
         self.mde_episode = EpisodeTracker(size, params.mde_remission_days)
         self.insomnia_episode = EpisodeTracker(size, params.insomnia_remission_days)
 
-    def update(self, state, day: int) -> None:
+    def update(self, state: PopulationState, day: int) -> None:
         """Record today's flags and move every window on by one day."""
         p = self.params
         pain_day = state.pain >= p.pain_day_threshold
@@ -256,7 +262,7 @@ class ClinicalStatus:
         self.bad_nights += bad_night
         self.cursor = (self.cursor + 1) % WINDOW_DAYS
 
-        low_mood = state.mood >= np.float32(p.mde_phq9_threshold / 27.0)
+        low_mood = state.mood >= np.float32(p.mde_phq9_threshold / PHQ9_MAX)
         run = self.low_mood_run
         run += low_mood
         run *= low_mood
@@ -269,29 +275,38 @@ class ClinicalStatus:
         self.insomnia_episode.update(insomnia, insomnia, day)
 
     # Statuses, derived on demand from the window counts; `at` selects people (default: all).
-    def chronic_pain(self, at=ALL) -> np.ndarray:
+    def chronic_pain(self, at: Selector = ALL) -> np.ndarray:
+        """Pain on most days of the last 3 months (at least `chronic_pain_min_days` of 91)."""
         return self.pain_days[at] >= self.params.chronic_pain_min_days
 
-    def high_impact_chronic_pain(self, state, at=ALL) -> np.ndarray:
+    def high_impact_chronic_pain(self, state: PopulationState, at: Selector = ALL) -> np.ndarray:
+        """Chronic pain with withdrawal at or above the high-impact threshold."""
         return self.chronic_pain(at) & (state.withdrawal[at] >= self.params.high_impact_withdrawal)
 
-    def midus_back_pain(self, at=ALL) -> np.ndarray:
+    def midus_back_pain(self, at: Selector = ALL) -> np.ndarray:
+        """Pain on enough days of the MIDUS window (several times a week in 30 days)."""
         return self.pain_days_midus[at] >= self.params.midus_min_days
 
-    def mde_current(self, at=ALL) -> np.ndarray:
+    def mde_current(self, at: Selector = ALL) -> np.ndarray:
+        """A major depressive episode under way: PHQ-9 at the cut-off on enough days running."""
         return self.low_mood_run[at] >= self.params.mde_min_days
 
-    def mde_12m(self, day: int, at=ALL) -> np.ndarray:
+    def mde_12m(self, day: int, at: Selector = ALL) -> np.ndarray:
+        """A major depressive episode at some time in the last `mde_lookback_days` (12 months)."""
         return (day - self.last_mde_day[at]) < self.params.mde_lookback_days
 
-    def insomnia_disorder(self, at=ALL) -> np.ndarray:
+    def insomnia_disorder(self, at: Selector = ALL) -> np.ndarray:
+        """Enough bad nights in the last 91 (DSM-5: 3 a week for 3 months)."""
         return self.bad_nights[at] >= self.params.insomnia_min_nights
 
-    def opioid_misuse(self, state, at=ALL) -> np.ndarray:
+    def opioid_misuse(self, state: PopulationState, at: Selector = ALL) -> np.ndarray:
+        """Opioid dependence at or above the misuse level."""
         return state.opioid_dependence[at] >= self.params.opioid_misuse_dependence
 
-    def opioid_addiction(self, state, at=ALL) -> np.ndarray:
+    def opioid_addiction(self, state: PopulationState, at: Selector = ALL) -> np.ndarray:
+        """Opioid dependence at or above the addiction level."""
         return state.opioid_dependence[at] >= self.params.opioid_addiction_dependence
 
-    def clinical_insomnia(self, state, at=ALL) -> np.ndarray:
+    def clinical_insomnia(self, state: PopulationState, at: Selector = ALL) -> np.ndarray:
+        """ISI at or above the clinical cut-off (15)."""
         return isi_reading(state.sleep_recent[at], state.isi_offset[at]) >= self.params.clinical_isi_threshold

@@ -9,34 +9,31 @@ named in the caption, and no interval (said so) with fewer than 5 replicates.
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 import pandas as pd
 from rich.table import Table
 
+from simulation.edges import node_label
+from simulation.fits import declared_in
 from simulation.intervals import MIN_REPLICATES, NO_INTERVAL, interval_note
+from simulation.outcomes import OUTCOMES, is_share
+from simulation.validation import counts_sentence
 
+# Which outcomes each table shows; labels, units and kinds come from `simulation.outcomes`.
 RUN_OUTCOMES = (
-    ("chronic_pain", "Chronic pain"),
-    ("high_impact_chronic_pain", "High-impact chronic pain"),
-    ("depression", "Major depression (12-month)"),
-    ("insomnia", "Insomnia disorder"),
-    ("depression_given_chronic_pain", "Depression among people with chronic pain"),
-    ("depression_given_no_chronic_pain", "Depression among people without chronic pain"),
-    ("mean_pain", "Mean pain (NRS 0-10)"),
-    ("mean_phq9", "Mean PHQ-9 (0-27)"),
-    ("mean_isi", "Mean ISI (0-28)"),
+    "chronic_pain",
+    "high_impact_chronic_pain",
+    "depression",
+    "insomnia",
+    "depression_given_chronic_pain",
+    "depression_given_no_chronic_pain",
+    "mean_pain",
+    "mean_phq9",
+    "mean_isi",
 )
-COMPARE_OUTCOMES = (
-    ("chronic_pain", "chronic pain"),
-    ("depression", "depression"),
-    ("insomnia", "insomnia"),
-    ("mean_pain", "pain (NRS)"),
-)
-
-
-def is_share(outcome: str) -> bool:
-    return not outcome.startswith("mean_") and outcome not in ("qalys_per_person", "cost_per_person", "treated")
+COMPARE_OUTCOMES = ("chronic_pain", "depression", "insomnia", "mean_pain")
 
 
 def level_text(value: float, outcome: str) -> str:
@@ -62,13 +59,13 @@ def run_rows(summary: pd.DataFrame) -> list[dict]:
     """The rows of the run table as plain data (what `painsim run --json` prints)."""
     indexed = summary.set_index("outcome")
     rows = []
-    for name, label in RUN_OUTCOMES:
+    for name in RUN_OUTCOMES:
         if name not in indexed.index:
             continue
         r = indexed.loc[name]
         unit = "share" if is_share(name) else "scale points"
-        rows.append({"outcome": name, "label": label, "mean": float(r["mean"]), "ci95_low": float(r["ci95_low"]),
-                     "ci95_high": float(r["ci95_high"]), "unit": unit})  # fmt: skip
+        rows.append({"outcome": name, "label": OUTCOMES[name].with_scale, "mean": float(r["mean"]),
+                     "ci95_low": float(r["ci95_low"]), "ci95_high": float(r["ci95_high"]), "unit": unit})  # fmt: skip
     return rows
 
 
@@ -107,11 +104,12 @@ def comparison_tables(comparison) -> list[Table]:
         f"{method}.",
     )
     differences.add_column("scenario", no_wrap=True)
-    for _, label in COMPARE_OUTCOMES:
-        differences.add_column(label, justify="right", min_width=len(label))
+    for outcome in COMPARE_OUTCOMES:
+        header = OUTCOMES[outcome].header
+        differences.add_column(header, justify="right", min_width=len(header))
     for name in comparison.names:
         cells = []
-        for outcome, _ in COMPARE_OUTCOMES:
+        for outcome in COMPARE_OUTCOMES:
             row = table_data.loc[(name, outcome)]
             if name == ref:
                 cells.append(level_text(row["level"], outcome))
@@ -133,3 +131,96 @@ def comparison_tables(comparison) -> list[Table]:
         qalys = f"{1000 * e['incremental_qalys_per_person']:+.2f}" if name != ref else ""
         economics.add_row(name, f"{e['treated']:,.0f}", f"{e['cost_per_person']:,.2f}", qalys, icer)
     return [differences, economics]
+
+
+def run_json(folder, scenario, summary: pd.DataFrame) -> dict:
+    """What `painsim run --json` prints: the folder, the scenario, and the run table's rows, with
+    a missing interval as null."""
+    rows = [{k: None if isinstance(v, float) and math.isnan(v) else v for k, v in r.items()} for r in run_rows(summary)]
+    return {"folder": str(folder), "scenario": scenario.name, "replicates": scenario.replicates,
+            "interval": interval_note(scenario.replicates), "outcomes": rows}  # fmt: skip
+
+
+def bracketed_interval(low: float, high: float, fmt=lambda v: f"{v:.3g}") -> str:
+    """An interval to follow a value, " (low, high)", or nothing when there is none."""
+    return "" if np.isnan(low) else f" ({fmt(low)}, {fmt(high)})"
+
+
+def targets_table(table: pd.DataFrame, name: str) -> Table:
+    """`painsim validate`: each target's published value and band, the simulated value with its
+    interval, and the verdict."""
+    view = Table(title=f"Validation of {name}", caption=counts_sentence(table))
+    for col in ("target", "role", "published", "band", "simulated (95% interval)", "verdict", "NaN"):
+        view.add_column(col)
+    for r in table.itertuples():
+        interval = bracketed_interval(r.simulated_low, r.simulated_high)
+        view.add_row(r.name, r.role, f"{r.published:g}", f"{r.band_low:g} to {r.band_high:g}",
+                     f"{r.simulated:.3g}{interval}", r.verdict, str(r.nan_replicates))  # fmt: skip
+    return view
+
+
+def trials_table(published: pd.DataFrame) -> Table:
+    """`painsim trial`: every published trial result beside the simulated one, with its verdict."""
+    table = Table(title="Virtual trials: published vs simulated (mean across replicates, 95% interval)",
+                  caption=counts_sentence(published))  # fmt: skip
+    for col in ("trial", "outcome", "arm", "week", "published", "band", "simulated", "verdict", "role", "fitted_to"):
+        table.add_column(col, justify="right" if col in ("week", "published", "simulated") else "left")
+    for r in published.itertuples():
+        interval = bracketed_interval(r.simulated_low, r.simulated_high)
+        table.add_row(r.trial, r.metric, r.arm, f"{r.week:g}", f"{r.published:g}",
+                      f"{r.band_low:g} to {r.band_high:g}", f"{r.simulated:.3g}{interval}",
+                      r.verdict, r.role, r.fitted_to)  # fmt: skip
+    return table
+
+
+def fit_table(trials: int, objective: float, best: dict[str, float]) -> Table:
+    """`painsim calibrate`: the best parameter values found."""
+    view = Table(title=f"Best of {trials} trials: objective {objective:.3g}")
+    view.add_column("parameter")
+    view.add_column("fitted", justify="right")
+    for name, value in best.items():
+        view.add_row(name, f"{value:.4g}")
+    return view
+
+
+def fit_changes_table(changes: list[tuple[str, str, str, str]], fit, dry_run: bool) -> Table:
+    """`painsim apply-fit`: each shipped default a fit changes (or would change), old and new."""
+    table = Table(title=f"{'Would change' if dry_run else 'Changed'} {len(changes)} shipped defaults from {fit}")
+    for col in ("parameter", "old", "new", "declared in"):
+        table.add_column(col, overflow="fold")
+    for name, source, old, new in changes:
+        table.add_row(name, old, new, declared_in(source))
+    return table
+
+
+def cohort_table(statistics: dict[str, float], name: str, sample: int, follow_up_years: float) -> Table:
+    """`painsim cohort`: every statistic of the cohort study."""
+    view = Table(title=f"Cohort study of {name}: {sample:,} people, {follow_up_years:g} years")
+    view.add_column("statistic", overflow="fold")
+    view.add_column("value", justify="right")
+    for stat, value in statistics.items():
+        view.add_row(stat, f"{value:.4g}")
+    return view
+
+
+def parameter_table(rows: list[dict], shown: str) -> Table:
+    """`painsim params`: every parameter with its value, unit, bounds, basis and source."""
+    table = Table(show_lines=False, title=f"painsim parameters{shown} ({len(rows)})")
+    table.add_column("name", no_wrap=True)
+    for col in ("value", "unit", "bounds", "basis", "source"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(r["name"], f"{r['value']:g}", r["unit"], f"{r['lower']:g} .. {r['upper']:g}", r["basis"],
+                      r["source"])  # fmt: skip
+    return table
+
+
+def edge_table(rows: list[dict]) -> Table:
+    """`painsim graph`: every edge of the causal graph with its parameter, mechanism and source."""
+    table = Table(title=f"painsim causal graph: {len(rows)} edges, one parameter each")
+    for col in ("from", "to", "sign", "parameter", "value", "mechanism", "source"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(node_label(r["from"]), node_label(r["to"]), r["sign"], r["parameter"], f"{r['value']:.4g}",
+                      r["mechanism"], r["source"])  # fmt: skip
+    return table

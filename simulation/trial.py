@@ -12,6 +12,7 @@ better than control), responders (at least 30% less pain than baseline) and drop
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -21,6 +22,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from simulation.inputs import short_path, validate_strict
+from simulation.instruments import PHQ9_MAX
 from simulation.interventions.base import Eligibility
 from simulation.model import PainCycleModel
 from simulation.parameters import ModelParams
@@ -46,6 +48,8 @@ DIFFERENCE_METRICS = ("pain_md", "pain_md_100", "pain_smd", "mood_smd", "sleep_s
 
 
 class Arm(BaseModel):
+    """One arm of a trial: its name and what its members receive; the first arm is the control."""
+
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="Arm name; the first arm is the control.")
@@ -121,6 +125,7 @@ class Trial(BaseModel):
 
     @property
     def days(self) -> int:
+        """Follow-up in days, to the last follow-up week."""
         return int(round(max(self.follow_up_weeks) * 7))
 
 
@@ -129,6 +134,24 @@ def load_trial(path: str | Path) -> Trial:
     path = Path(path)
     data = _read_yaml(path, "trial")
     return validate_strict(Trial, data, short_path(path), "trial", lambda e: _describe(e, Trial))
+
+
+def with_options(
+    trial: Trial,
+    source: str | Path,
+    population: int | None = None,
+    per_arm: int | None = None,
+    replicates: int | None = None,
+    seed: int | None = None,
+) -> Trial:
+    """`trial` with its size, replicates or seed replaced (None: kept), validated as strictly as the
+    file was, so an option out of bounds is reported against `source` like a bad field."""
+    given = {"population": population, "per_arm": per_arm, "replicates": replicates, "seed": seed}
+    changes = {k: v for k, v in given.items() if v is not None}
+    model = type(trial)
+    data = {**trial.model_dump(mode="json"), **changes}
+    where = f"{source} (with command-line options)"
+    return validate_strict(model, data, where, "trial", functools.partial(_describe, model=model))
 
 
 def _hedges_g(control: np.ndarray, arm: np.ndarray) -> float:
@@ -209,7 +232,7 @@ def _measure(trial, model, arms, baseline_pain, programmes, week_pain, filled, w
     s, status = model.state, model.status
     control = trial.arms[0].name
     pain = {name: week_pain[:filled, idx].mean(axis=0) for name, idx in arms.items()}
-    phq9 = {name: s.mood[idx] * 27.0 for name, idx in arms.items()}
+    phq9 = {name: s.mood[idx] * PHQ9_MAX for name, idx in arms.items()}
     isi = {name: isi_reading(s.sleep_recent[idx], s.isi_offset[idx]) for name, idx in arms.items()}
     rows = []
     for name, idx in arms.items():
@@ -293,6 +316,8 @@ def published_vs_simulated(trial: Trial, summary: pd.DataFrame) -> pd.DataFrame:
 
 
 class TrialResult:
+    """A trial's replicates, their summary by arm and week, and the published results beside the simulated ones."""
+
     def __init__(self, trial: Trial, runs: pd.DataFrame, wall_seconds: float):
         self.trial = trial
         self.runs = runs

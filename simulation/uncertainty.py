@@ -60,6 +60,7 @@ class Uncertainty:
 
     @property
     def sd(self) -> float:
+        """Standard deviation implied by the 95% interval (normal approximation)."""
         return (self.high - self.low) / (2 * Z95)
 
     def beta_parameters(self, value: float) -> tuple[float, float]:
@@ -88,6 +89,7 @@ class Uncertainty:
         return rng.lognormal(mu, sigma, size)
 
     def as_dict(self) -> dict[str, Any]:
+        """The declaration as plain data (for `painsim params --format json`)."""
         return asdict(self)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.declare import ParamGroup, param
+from simulation.instruments import ISI_BANDS, NRS_BANDS, PHQ9_BANDS
 from simulation.uncertainty import Uncertainty
 
 _SRC_PAIN = "assumption of the size EQ-5D studies report by pain severity (e.g. Langley et al. 2011)"
@@ -26,6 +27,8 @@ def _spread(value: float) -> Uncertainty:
 
 
 class UtilityParams(ParamGroup):
+    """Health utility decrements of each pain, PHQ-9 and ISI band (a tariff a user can replace)."""
+
     full_health: float = param(
         1.0,
         lo=0.5,
@@ -146,7 +149,7 @@ def _banded(values: np.ndarray, edges: tuple[float, ...], decrements: tuple[floa
 def utility(p: UtilityParams, pain: np.ndarray, phq9: np.ndarray, isi: np.ndarray) -> np.ndarray:
     """Each person's health utility today."""
     u = np.full(pain.shape, p.full_health, np.float32)
-    u -= _banded(pain, (1.0, 4.0, 7.0), (p.pain_mild, p.pain_moderate, p.pain_severe))
-    u -= _banded(phq9, (5.0, 10.0, 15.0, 20.0), (p.phq9_mild, p.phq9_moderate, p.phq9_moderately_severe, p.phq9_severe))
-    u -= _banded(isi, (8.0, 15.0, 22.0), (p.isi_subthreshold, p.isi_moderate, p.isi_severe))
+    u -= _banded(pain, NRS_BANDS, (p.pain_mild, p.pain_moderate, p.pain_severe))
+    u -= _banded(phq9, PHQ9_BANDS, (p.phq9_mild, p.phq9_moderate, p.phq9_moderately_severe, p.phq9_severe))
+    u -= _banded(isi, ISI_BANDS, (p.isi_subthreshold, p.isi_moderate, p.isi_severe))
     return np.maximum(u, np.float32(-0.2))

@@ -19,18 +19,23 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from simulation.inputs import short_path, validate_strict
+from simulation.outcomes import COHORT_STATISTICS, METRICS
 from simulation.scenario import Scenario, _describe, _read_yaml
 
 DEFAULT_TARGETS = Path(__file__).resolve().parent / "data" / "targets.yaml"  # package data: found from a wheel
 
 
 class Measure(BaseModel):
+    """How a target is measured in the model: a population metric or a cohort statistic, by name."""
+
     model_config = ConfigDict(extra="forbid")
     kind: Literal["metric", "cohort"]
     name: str
 
 
 class Target(BaseModel):
+    """One published value the model should reproduce, with its band, source and role."""
+
     model_config = ConfigDict(extra="forbid")
     name: str
     value: float
@@ -44,12 +49,11 @@ class Target(BaseModel):
 
     @property
     def fit(self) -> bool:
+        """Whether parameters were fitted to this target (a check of the fit, not evidence)."""
         return self.role == "fit"
 
     @model_validator(mode="after")
     def _check(self) -> Target:
-        from simulation.outcomes import METRICS
-
         if not all(np.isfinite(self.band)) or not np.isfinite(self.value):
             raise ValueError("value and band must be finite numbers")
         if self.band[0] > self.band[1]:
@@ -62,30 +66,13 @@ class Target(BaseModel):
 
     @property
     def half_band(self) -> float:
+        """Half the width of the band: the unit of miss in the calibration objective."""
         return max((self.band[1] - self.band[0]) / 2.0, 1e-9)
 
 
-COHORT_STATISTICS = (
-    "or_depression_t2_given_back_pain_t1",
-    "or_back_pain_t2_given_depression_t1",
-    "pr_back_pain_t2_given_depression_t1",
-    "rr_new_chronic_pain_given_depression",
-    "rr_new_chronic_pain_given_poor_sleep",
-    "incidence_chronic_pain",
-    "incidence_chronic_pain_1y",
-    "persistence_chronic_pain_4y",
-    "persistence_insomnia_1y",
-    "incidence_insomnia_1y",
-    "or_depression_given_insomnia",
-    "depression_recovered_3m",
-    "depression_recovered_6m",
-    "depression_recovered_12m",
-    "depression_recovered_24m",
-    "depression_recurrence_5y",
-)
-
-
 class CohortSettings(BaseModel):
+    """The virtual cohort study that measures the cohort targets: sample and follow-up."""
+
     model_config = ConfigDict(extra="forbid")
     sample_size: int = Field(3000, ge=10, le=10_000_000)
     follow_up_years: float = Field(9.0, gt=0, le=50)
@@ -93,6 +80,8 @@ class CohortSettings(BaseModel):
 
 
 class Targets(BaseModel):
+    """A targets file: the targets, the cohort study they need, and the parameters calibration may move."""
+
     model_config = ConfigDict(extra="forbid")
     targets: list[Target] = Field(min_length=1)
     cohort: CohortSettings = Field(default_factory=CohortSettings)
@@ -115,6 +104,7 @@ class Targets(BaseModel):
 
     @property
     def needs_cohort(self) -> bool:
+        """Whether any target is a cohort statistic (so a cohort study must be run)."""
         return any(t.measure.kind == "cohort" for t in self.targets)
 
 
@@ -123,6 +113,16 @@ def load_targets(path: str | Path = DEFAULT_TARGETS) -> Targets:
     path = Path(path)
     data = _read_yaml(path, "targets")
     return validate_strict(Targets, data, short_path(path), "targets", lambda e: _describe(e, Targets))
+
+
+def check_cohort_fits(targets: Targets, population: int, where: str) -> None:
+    """Refuse, before any simulating, targets whose cohort study cannot be run in `population`
+    people (`where` names the targets file in the error)."""
+    from simulation.cohort import check_cohort_design
+
+    if targets.needs_cohort:
+        c = targets.cohort
+        check_cohort_design(c.sample_size, population, c.follow_up_years, c.incidence_years, where)
 
 
 def measure_replicate(scenario: Scenario, targets: Targets, replicate: int, cohort: bool = True) -> dict[str, float]:
@@ -195,6 +195,7 @@ def counts(table: pd.DataFrame) -> dict[str, dict[str, int]]:
 
 
 def counts_sentence(table: pd.DataFrame) -> str:
+    """The verdict counts of fitted and held-out targets, as one sentence for captions."""
     c = counts(table)
     f, h = c["fit"], c["hold_out"]
     return (
@@ -206,6 +207,7 @@ def counts_sentence(table: pd.DataFrame) -> str:
 def report_markdown(
     table: pd.DataFrame, scenario: Scenario, targets: Targets, wall: float, command: str | None = None
 ) -> str:
+    """The validation report (report.md): counts, method, one table per role, and what misses."""
     nan = int(table["nan_replicates"].sum())
     lines = [
         f"# Validation of `{scenario.name}`",
@@ -243,6 +245,7 @@ def report_markdown(
 
 
 def validate(scenario: Scenario, targets: Targets, jobs: int = 1, progress=None):
+    """Measure every target in every replicate; returns (table, per-replicate values, seconds)."""
     t0 = time.perf_counter()
     per_replicate = measure(scenario, targets, jobs=jobs, progress=progress)
     return validation_table(targets, per_replicate), per_replicate, time.perf_counter() - t0
@@ -251,6 +254,7 @@ def validate(scenario: Scenario, targets: Targets, jobs: int = 1, progress=None)
 def write_validation(
     table, per_replicate, scenario, targets, wall, out_root="results", charts=True, command: str | None = None
 ) -> Path:
+    """Write a validation as a new results folder (table, replicates, report, chart, manifest)."""
     from simulation.results import atomic_folder, git_revision, list_files, package_versions
 
     with atomic_folder(out_root, f"validation-{scenario.name}") as (staging, final):

@@ -14,6 +14,8 @@ from typing import Literal
 import numpy as np
 from scipy import stats
 
+from simulation.outcomes import kind_of
+
 Scale = Literal["share", "ratio", "linear"]
 VERDICTS = ("in band", "touches", "outside", "no interval")
 
@@ -55,9 +57,9 @@ def verdict(low: float, high: float, band: tuple[float, float]) -> str:
 
 
 def scale_of(name: str, band: tuple[float, float]) -> Scale:
-    """The natural scale of a target: ratios by name, shares when the band lies in [0, 1]."""
-    short = name.split(":")[-1]
-    if short.startswith(("or_", "rr_", "pr_")):
+    """The natural scale of a target: ratios by their kind in `simulation.outcomes`, shares when the
+    band lies in [0, 1], linear otherwise. `name` may carry its measure kind (`cohort:or_...`)."""
+    if kind_of(name.split(":")[-1]) == "ratio":
         return "ratio"
     if band[0] >= 0.0 and band[1] <= 1.0:
         return "share"

@@ -64,10 +64,11 @@ class CostEffectiveness:
 
     @property
     def strategies(self) -> list[str]:
+        """Strategy names in the order the comparison gave them."""
         return list(dict.fromkeys(self.per_replicate["strategy"]))
 
     def _wide(self, column: str) -> pd.DataFrame:
-        """strategy x replicate of one column (replicates aligned: paired)."""
+        """Strategy x replicate of one column (replicates aligned: paired)."""
         return self.per_replicate.pivot(index="replicate", columns="strategy", values=column)[self.strategies]
 
     def strategy_table(self) -> pd.DataFrame:

@@ -152,6 +152,8 @@ class Acupuncture(InterventionSpec):
     )
 
     def effects(self, dose, model, index, programme):
+        """Pain relief, a lower HPA load and inflammation, a lift in mood and better sleep, weighted by
+        the stimulation's profile; analgesia may wane on its own half-life."""
         cortisol, mood, analgesic, analgesia_half_life = PROFILES[self.stimulation]
         pain_dose = dose
         if analgesia_half_life is not None:

@@ -18,6 +18,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from simulation.declare import param
+from simulation.instruments import ISI_MAX, NRS_MAX, PHQ9_MAX
 from simulation.interventions.effects import Modifiers
 from simulation.rng import stream
 
@@ -42,9 +43,9 @@ class Eligibility(BaseModel):
 
     conditions: list[Condition] = Field(default_factory=list, description="Clinical statuses required.")
     require: Literal["all", "any"] = Field("all", description="Whether all or any of `conditions` must hold.")
-    min_pain: float = Field(0.0, ge=0.0, le=10.0, description="Lowest pain today (NRS).")
-    min_phq9: float = Field(0.0, ge=0.0, le=27.0, description="Lowest PHQ-9 today.")
-    min_isi: float = Field(0.0, ge=0.0, le=28.0, description="Lowest ISI (last fortnight).")
+    min_pain: float = Field(0.0, ge=0.0, le=NRS_MAX, description="Lowest pain today (NRS).")
+    min_phq9: float = Field(0.0, ge=0.0, le=PHQ9_MAX, description="Lowest PHQ-9 today.")
+    min_isi: float = Field(0.0, ge=0.0, le=ISI_MAX, description="Lowest ISI (last fortnight).")
     age_min: float = Field(18.0, ge=18.0, le=90.0, description="Youngest age (years).")
     age_max: float = Field(90.0, ge=18.0, le=90.0, description="Oldest age (years).")
 
@@ -55,6 +56,7 @@ class Eligibility(BaseModel):
         return self
 
     def mask(self, model) -> np.ndarray:
+        """Who is eligible today: one flag per person."""
         from simulation.outcomes import statuses
 
         s = model.state
@@ -62,7 +64,7 @@ class Eligibility(BaseModel):
         if self.min_pain > 0:
             ok &= s.pain >= self.min_pain
         if self.min_phq9 > 0:
-            ok &= s.mood * np.float32(27.0) >= self.min_phq9
+            ok &= s.mood * np.float32(PHQ9_MAX) >= self.min_phq9
         if self.min_isi > 0:
             ok &= s.isi >= self.min_isi
         if self.conditions:
@@ -224,6 +226,7 @@ class InterventionSpec(BaseModel):
 
     @property
     def name(self) -> str:
+        """The intervention's name in reports: its label, or its type."""
         return self.label or self.type
 
     def on_enrol(self, programme: Programme, model, new: np.ndarray) -> None:
@@ -283,9 +286,11 @@ class Programme:
 
     @property
     def planned_days(self) -> int:
+        """The length of a full course, in days (at least one)."""
         return max(1, int(round(self.spec.duration_weeks * 7)))
 
     def enrol(self, model) -> None:
+        """Enrol, on a screening day, the newly eligible people who take the offer (up to the coverage)."""
         spec, day = self.spec, model.day
         if day < spec.start_day:
             return

@@ -17,6 +17,7 @@ import numpy as np
 from pydantic import Field
 
 from simulation.declare import param
+from simulation.instruments import NRS_MODERATE, PHQ9_CUT_OFF, PHQ9_MAX
 from simulation.interventions import register
 from simulation.interventions.base import Eligibility, InterventionSpec, effect
 from simulation.interventions.effects import remaining, share
@@ -174,6 +175,8 @@ class IntegratedCare(InterventionSpec):
     )
 
     def on_enrol(self, programme, model, new: np.ndarray) -> None:
+        """Remember whether each new enrollee had chronic pain or depression: care helps most the
+        problem a person came with."""
         from simulation.outcomes import statuses
 
         flags = statuses(model)
@@ -183,12 +186,14 @@ class IntegratedCare(InterventionSpec):
             column[new] = flags[name][new]
 
     def effects(self, dose, model, index, programme):
+        """Relief of pain and low mood, more for the problem a person came with, stepped up for people
+        still symptomatic after the step-up weeks."""
         had = programme.extra.get("had", {})
         pain_side = np.where(had.get("chronic_pain", np.zeros(programme.size, bool))[index], 1.0, self.cross_benefit)
         mood_side = np.where(had.get("depression", np.zeros(programme.size, bool))[index], 1.0, self.cross_benefit)
         since_weeks = (model.day - programme.start[index]) / 7.0
         state = model.state
-        symptomatic = (state.pain[index] >= 4.0) | (state.mood[index] * 27.0 >= 10.0)
+        symptomatic = (state.pain[index] >= NRS_MODERATE) | (state.mood[index] * PHQ9_MAX >= PHQ9_CUT_OFF)
         stepped = (since_weeks >= self.step_up_after_weeks) & symptomatic & programme.on_treatment(model.day)
         dose = dose * np.where(stepped, self.step_up_factor, 1.0)
         return {

@@ -15,6 +15,8 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Interaction:
+    """A declared interaction: the presence of `partner` multiplies `target`'s dose by 1 + `boost`."""
+
     partner: str  # type whose presence boosts
     target: str  # type whose dose is boosted
     boost: float

@@ -150,6 +150,7 @@ class SNRI(_Daily):
     )
 
     def effects(self, dose, model, index, programme):
+        """Pain relief and relief of low mood (an antidepressant with an analgesic action)."""
         return {
             "pain_relief": share(dose * self.pain_relief),
             "mood_drive": dose * self.mood_drive,
@@ -218,6 +219,7 @@ class SSRI(_Daily):
     )
 
     def effects(self, dose, model, index, programme):
+        """Relief of low mood, with a little pain relief."""
         return {
             "mood_drive": dose * self.mood_drive,
             "mood_relief": share(dose * self.mood_relief),
@@ -287,6 +289,7 @@ class SleepMedication(_Daily):
     )
 
     def effects(self, dose, model, index, programme):
+        """Better sleep, and nothing else."""
         return {"sleep_relief": dose * self.sleep_relief}
 
 
@@ -326,4 +329,5 @@ class Placebo(_Daily):
     )
 
     def effects(self, dose, model, index, programme):
+        """Pain relief only: the relief expectation brings."""
         return {"pain_relief": share(dose * self.pain_relief)}

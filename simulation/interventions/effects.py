@@ -21,6 +21,7 @@ interventions runs exactly the baseline arithmetic) or a per-person array.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 PRODUCT = ("nociception_scale", "catastrophising_scale", "withdrawal_scale", "hpa_scale", "inflammation_scale")
 RELIEF = ("pain_relief", "mood_relief")
@@ -31,12 +32,12 @@ QUANTITIES = PRODUCT + RELIEF + SUM
 MAX_SHARE = 0.95  # no single treatment removes more than this share of a quantity
 
 
-def share(amount) -> np.ndarray:
+def share(amount: ArrayLike) -> np.ndarray:
     """A relief fraction (pain_relief, mood_relief), kept in 0 to MAX_SHARE."""
     return np.clip(amount, 0.0, MAX_SHARE).astype(np.float32)
 
 
-def remaining(amount) -> np.ndarray:
+def remaining(amount: ArrayLike) -> np.ndarray:
     """A scale (nociception_scale, hpa_scale, ...) after removing the share `amount`."""
     return np.float32(1.0) - share(amount)
 
@@ -51,10 +52,11 @@ class Modifiers:
             setattr(self, name, None)
 
     def clear(self) -> None:
+        """Forget every change: nobody is affected until `apply` is called again."""
         for name in QUANTITIES:
             setattr(self, name, None)
 
-    def apply(self, name: str, amount: np.ndarray, size: int) -> None:
+    def apply(self, name: str, amount: ArrayLike, size: int) -> None:
         """Compose `amount` (one value per person) into quantity `name`."""
         if name not in QUANTITIES:
             raise KeyError(f"unknown modifier {name!r}; known: {', '.join(QUANTITIES)}")
@@ -69,4 +71,5 @@ class Modifiers:
             setattr(self, name, amount.copy() if current is None else current + amount)
 
     def active(self) -> bool:
+        """Whether any quantity is changed for anyone today."""
         return any(getattr(self, name) is not None for name in QUANTITIES)

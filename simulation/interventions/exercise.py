@@ -154,6 +154,8 @@ class Exercise(InterventionSpec):
     )
 
     def effects(self, dose, model, index, programme):
+        """Less nociception, withdrawal and inflammation and a lift in mood, after a flare of pain in
+        the first weeks."""
         since = (model.day - programme.start[index]).astype(np.float32)
         flare = self.initial_flare * np.clip(1.0 - since / max(self.flare_days, 1.0), 0.0, 1.0)
         flare *= programme.attendance[index] > 0

@@ -146,6 +146,7 @@ class Opioids(InterventionSpec):
     )
 
     def effects(self, dose, model, index, programme):
+        """Pain relief that tolerance and inflammation blunt, and the exposure that drives dependence."""
         on_for = np.clip(model.day - programme.start[index], 0, None).astype(np.float32)
         tolerance = self.tolerance_floor + (1.0 - self.tolerance_floor) * np.exp(-on_for / self.tolerance_days)
         blunting = 1.0 - self.inflammation_blunting * model.state.inflammation[index]

@@ -145,6 +145,7 @@ class CBT(InterventionSpec):
     )
 
     def effects(self, dose, model, index, programme):
+        """Less catastrophising and withdrawal, a lift in mood and some pain relief."""
         return {
             "catastrophising_scale": remaining(dose * self.catastrophising_reduction),
             "withdrawal_scale": remaining(dose * self.withdrawal_reduction),
@@ -271,6 +272,7 @@ class CBTI(InterventionSpec):
     )
 
     def effects(self, dose, model, index, programme):
+        """Better sleep, with its knock-on lift in mood and a little pain relief."""
         return {
             "sleep_relief": dose * self.sleep_relief,
             "mood_drive": dose * self.mood_drive,
@@ -391,6 +393,7 @@ class Mindfulness(InterventionSpec):
     )
 
     def effects(self, dose, model, index, programme):
+        """Less catastrophising and HPA load, relief of low mood and some pain relief."""
         return {
             "catastrophising_scale": remaining(dose * self.catastrophising_reduction),
             "hpa_scale": remaining(dose * self.hpa_reduction),

@@ -10,14 +10,21 @@ validation measures "patients" on them.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from simulation.declare import CALIBRATE_COMMAND, ParamGroup, param
 from simulation.edges import edge
 from simulation.units import switch_two_state
 
+if TYPE_CHECKING:  # types only: the rules import nothing more at run time
+    from simulation.state import PopulationState
+
 
 class CareParams(ParamGroup):
+    """How people enter and leave care: the daily hazard of seeking help and the rate of leaving."""
+
     entry_rate_per_year: float = param(
         0.05,
         lo=0.0,
@@ -114,7 +121,7 @@ EDGES = (
 )
 
 
-def update_care(state, p: CareParams, uniform: np.ndarray) -> None:
+def update_care(state: PopulationState, p: CareParams, uniform: np.ndarray) -> None:
     """Enter or leave care with today's hazards (read after today's pain, mood and sleep)."""
     drive = np.float32(p.from_pain / 10.0) * state.pain
     drive += np.float32(p.from_mood) * state.mood

@@ -19,14 +19,21 @@ away to 42-95% chronic pain); every input is bounded, so the hazard is too.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from simulation.declare import CALIBRATE_COMMAND, ParamGroup, param
 from simulation.edges import edge
 from simulation.units import switch_two_state
 
+if TYPE_CHECKING:  # types only: the rules import nothing more at run time
+    from simulation.state import PopulationState
+
 
 class CentralPainParams(ParamGroup):
+    """Onset, course and strength of centrally driven pain episodes, and what drives their onset."""
+
     onset_rate_per_year: float = param(
         0.02066,
         lo=0.0,
@@ -160,7 +167,7 @@ EDGES = (
 )
 
 
-def central_drive(state, p: CentralPainParams) -> np.ndarray:
+def central_drive(state: PopulationState, p: CentralPainParams) -> np.ndarray:
     """Today's log-hazard drive of a central pain episode (zero for a person with no driver)."""
     drive = np.float32(p.from_depression) * state.in_episode
     drive += np.float32(p.from_poor_sleep) * state.sleep_recent
@@ -170,12 +177,12 @@ def central_drive(state, p: CentralPainParams) -> np.ndarray:
     return drive
 
 
-def update_central_pain(state, p: CentralPainParams, uniform: np.ndarray) -> None:
+def update_central_pain(state: PopulationState, p: CentralPainParams, uniform: np.ndarray) -> None:
     """Switch central pain episodes on or off with today's hazards."""
     drive = central_drive(state, p)
     switch_two_state(state.in_central_pain, drive, p.onset_rate_per_year, p.remission_rate_per_year, uniform)
 
 
-def central_nociception(state, p: CentralPainParams) -> np.ndarray:
+def central_nociception(state: PopulationState, p: CentralPainParams) -> np.ndarray:
     """Nociception-equivalent input of central pain today (0 outside an episode)."""
     return np.float32(p.intensity) * state.in_central_pain

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -13,6 +14,11 @@ from simulation.rules.mood import update_mood
 from simulation.rules.nociception import update_nociception
 from simulation.rules.pain import update_pain
 from simulation.rules.sleep import update_sleep
+
+if TYPE_CHECKING:  # types only: the rules import nothing more at run time
+    from simulation.interventions.effects import Modifiers
+    from simulation.parameters import ModelParams
+    from simulation.state import PopulationState
 
 UNIFORMS = ("depression episode", "central pain episode", "care")
 
@@ -37,7 +43,7 @@ class DailyNoise:
         rng.random(dtype=np.float32, out=self.uniform)
 
 
-def advance_day(state, params, noise: DailyNoise, mods=None) -> None:
+def advance_day(state: PopulationState, params: ModelParams, noise: DailyNoise, mods: Modifiers | None = None) -> None:
     """Move every person one day on: nociception and central pain episodes, pain, mood, sleep, the
     slow mechanisms, then care-seeking.
 

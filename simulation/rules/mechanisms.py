@@ -8,14 +8,22 @@ One function per mechanism below, each naming its inputs; the targets are satura
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from simulation.declare import ParamGroup, param
 from simulation.edges import edge
 from simulation.units import relaxation_per_day
 
+if TYPE_CHECKING:  # types only: the rules import nothing more at run time
+    from simulation.interventions.effects import Modifiers
+    from simulation.state import PopulationState
+
 
 class MechanismParams(ParamGroup):
+    """Timescales of the slow mechanisms and how strongly today's states push each of them."""
+
     # HPA axis: chronic stress -> hypercortisolism -> 5-HT/NA depletion (seed 003)
     hpa_timescale_days: float = param(
         90.0,
@@ -423,21 +431,21 @@ def _relax(x: np.ndarray, target: np.ndarray, timescale_days: float, scale: np.n
     x += target
 
 
-def update_hpa(state, p: MechanismParams, mods=None) -> None:
+def update_hpa(state: PopulationState, p: MechanismParams, mods: Modifiers | None = None) -> None:
     target = p.hpa_from_mood * state.mood
     target += (p.hpa_from_pain / 10.0) * state.pain
     target += p.hpa_from_job_strain * state.job_strain
     _relax(state.hpa_load, target, p.hpa_timescale_days, _scale(mods, "hpa_scale"))
 
 
-def update_sensitisation(state, p: MechanismParams) -> None:
+def update_sensitisation(state: PopulationState, p: MechanismParams) -> None:
     target = (p.sensitisation_from_pain / 10.0) * state.pain
     target += p.sensitisation_from_hpa * state.hpa_load
     target += p.sensitisation_from_inflammation * state.inflammation
     _relax(state.sensitisation, target, p.sensitisation_timescale_days)
 
 
-def update_inflammation(state, p: MechanismParams, mods=None) -> None:
+def update_inflammation(state: PopulationState, p: MechanismParams, mods: Modifiers | None = None) -> None:
     target = p.inflammation_from_poor_sleep * state.sleep_recent
     target += (p.inflammation_from_pain / 10.0) * state.pain
     target += p.inflammation_from_obesity * state.obese
@@ -445,26 +453,26 @@ def update_inflammation(state, p: MechanismParams, mods=None) -> None:
     _relax(state.inflammation, target, p.inflammation_timescale_days, _scale(mods, "inflammation_scale"))
 
 
-def update_catastrophising(state, p: MechanismParams, mods=None) -> None:
+def update_catastrophising(state: PopulationState, p: MechanismParams, mods: Modifiers | None = None) -> None:
     target = (p.catastrophising_from_pain / 10.0) * state.pain
     target += p.catastrophising_from_mood * state.mood
     _relax(state.catastrophising, target, p.catastrophising_timescale_days, _scale(mods, "catastrophising_scale"))
 
 
-def update_withdrawal(state, p: MechanismParams, mods=None) -> None:
+def update_withdrawal(state: PopulationState, p: MechanismParams, mods: Modifiers | None = None) -> None:
     target = (p.withdrawal_from_pain / 10.0) * state.pain
     target += p.withdrawal_from_mood * state.mood
     target -= p.withdrawal_relief_from_exercise * state.exercises
     _relax(state.withdrawal, target, p.withdrawal_timescale_days, _scale(mods, "withdrawal_scale"))
 
 
-def update_invalidation(state, p: MechanismParams) -> None:
+def update_invalidation(state: PopulationState, p: MechanismParams) -> None:
     unexplained = state.pain - np.exp(state.log_nociception)
     unexplained *= np.float32(p.invalidation_from_unexplained_pain / 10.0)
     _relax(state.invalidation, unexplained, p.invalidation_timescale_days)
 
 
-def update_opioid_dependence(state, p: MechanismParams, mods=None) -> None:
+def update_opioid_dependence(state: PopulationState, p: MechanismParams, mods: Modifiers | None = None) -> None:
     if mods is not None and mods.opioid_exposure is not None:
         np.clip(mods.opioid_exposure, 0.0, 1.0, out=state.opioid_exposure)
     target = state.opioid_exposure * state.dependence_susceptibility
@@ -472,7 +480,7 @@ def update_opioid_dependence(state, p: MechanismParams, mods=None) -> None:
     _relax(state.opioid_dependence, target, p.dependence_timescale_days)
 
 
-def update_scar(state, p: MechanismParams) -> None:
+def update_scar(state: PopulationState, p: MechanismParams) -> None:
     """A leaky integrator of time spent depressed: it grows by `scar_rise_per_year` for each year in
     an episode, fades with `scar_timescale_days`, and is kept in 0-1. More episodes, and more recent
     ones, leave a deeper scar: the memory recurrence depends on."""
@@ -482,11 +490,11 @@ def update_scar(state, p: MechanismParams) -> None:
     np.minimum(scar, np.float32(1.0), out=scar)
 
 
-def _scale(mods, name: str) -> np.ndarray | None:
+def _scale(mods: Modifiers | None, name: str) -> np.ndarray | None:
     return None if mods is None else getattr(mods, name)
 
 
-def update_mechanisms(state, p: MechanismParams, mods=None) -> None:
+def update_mechanisms(state: PopulationState, p: MechanismParams, mods: Modifiers | None = None) -> None:
     update_hpa(state, p, mods)
     update_sensitisation(state, p)
     update_inflammation(state, p, mods)

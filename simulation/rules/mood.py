@@ -15,14 +15,22 @@ Depression persists and recurs rather than reverting to a mean, so mood has two 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from simulation.declare import CALIBRATE_COMMAND, ParamGroup, param
 from simulation.edges import edge
 from simulation.units import daily_rate, probability_within_day
 
+if TYPE_CHECKING:  # types only: the rules import nothing more at run time
+    from simulation.interventions.effects import Modifiers
+    from simulation.state import PopulationState
+
 
 class MoodParams(ParamGroup):
+    """Onset and remission of depressive episodes (what raises onset, how remission varies) and the daily symptoms."""
+
     onset_rate_per_year: float = param(
         0.01361,
         lo=0.0,
@@ -398,7 +406,7 @@ EDGES = (
 )
 
 
-def mood_liability(p: MoodParams, traits) -> np.ndarray:
+def mood_liability(p: MoodParams, traits: PopulationState) -> np.ndarray:
     """Trait part of a person's log hazard of an episode (computed at synthesis)."""
     liability = (
         p.vulnerability_per_sd * traits.vulnerability
@@ -421,7 +429,7 @@ def mood_setpoint(p: MoodParams, person_noise: np.ndarray) -> np.ndarray:
     return np.clip(p.setpoint_mean + p.setpoint_sd * person_noise, 0.0, 1.0).astype(np.float32)
 
 
-def episode_drive(state, p: MoodParams, mods=None) -> np.ndarray:
+def episode_drive(state: PopulationState, p: MoodParams, mods: Modifiers | None = None) -> np.ndarray:
     """Today's log-hazard drive of a depressive episode: traits plus the causal graph's inputs."""
     drive = (p.onset_from_pain / 10.0) * state.pain
     drive += p.onset_from_poor_sleep * state.sleep_recent
@@ -437,7 +445,9 @@ def episode_drive(state, p: MoodParams, mods=None) -> np.ndarray:
     return drive
 
 
-def update_mood(state, p: MoodParams, noise: np.ndarray, uniform: np.ndarray, mods=None) -> None:
+def update_mood(
+    state: PopulationState, p: MoodParams, noise: np.ndarray, uniform: np.ndarray, mods: Modifiers | None = None
+) -> None:
     """Switch episodes on or off with today's hazards, then move today's symptoms.
 
     Treatments shift the episode drive (`mods.mood_drive`, log-hazard units: lower onset, faster

@@ -6,13 +6,20 @@ problems come and go over months to years; the set point holds the shared risk f
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from simulation.declare import CALIBRATE_COMMAND, ParamGroup, param
 from simulation.edges import edge
 
+if TYPE_CHECKING:  # types only: the rules import nothing more at run time
+    from simulation.state import PopulationState
+
 
 class NociceptionParams(ParamGroup):
+    """Tissue nociception: its set point's risk factors and how flares come and go around it."""
+
     log_median: float = param(
         -0.8129,
         lo=-3.0,
@@ -207,7 +214,7 @@ EDGES = (
 )
 
 
-def nociception_setpoint(p: NociceptionParams, traits, person_noise: np.ndarray) -> np.ndarray:
+def nociception_setpoint(p: NociceptionParams, traits: PopulationState, person_noise: np.ndarray) -> np.ndarray:
     """Each person's log nociception set point from their risk factors (computed at synthesis)."""
     setpoint = (
         p.log_median
@@ -224,7 +231,7 @@ def nociception_setpoint(p: NociceptionParams, traits, person_noise: np.ndarray)
     return setpoint.astype(np.float32)
 
 
-def update_nociception(state, p: NociceptionParams, noise: np.ndarray) -> None:
+def update_nociception(state: PopulationState, p: NociceptionParams, noise: np.ndarray) -> None:
     """One day of the Ornstein-Uhlenbeck drift of log nociception (exact discretisation)."""
     keep = np.float32(np.exp(-1.0 / p.timescale_days))
     shock = np.float32(p.within_person_sd * np.sqrt(1.0 - keep * keep))

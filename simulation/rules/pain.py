@@ -11,13 +11,21 @@ Pain moves part of the way to the target each day, with day-to-day noise, and st
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from simulation.declare import CALIBRATE_COMMAND, ParamGroup, param
 from simulation.edges import edge
 
+if TYPE_CHECKING:  # types only: the rules import nothing more at run time
+    from simulation.interventions.effects import Modifiers
+    from simulation.state import PopulationState
+
 
 class PainParams(ParamGroup):
+    """How nociception becomes pain: the amplifiers, the muscle-tone part and the daily movement."""
+
     relax_per_day: float = param(
         0.5,
         lo=0.05,
@@ -164,7 +172,7 @@ EDGES = (
 )
 
 
-def pain_amplification(state, p: PainParams) -> np.ndarray:
+def pain_amplification(state: PopulationState, p: PainParams) -> np.ndarray:
     """How much the nervous system amplifies nociception today (1 = no amplification)."""
     amp = p.from_poor_sleep * state.sleep
     amp += p.from_mood * state.mood
@@ -176,7 +184,13 @@ def pain_amplification(state, p: PainParams) -> np.ndarray:
     return amp
 
 
-def update_pain(state, p: PainParams, noise: np.ndarray, mods=None, central=None) -> None:
+def update_pain(
+    state: PopulationState,
+    p: PainParams,
+    noise: np.ndarray,
+    mods: Modifiers | None = None,
+    central: np.ndarray | None = None,
+) -> None:
     """Today's pain from today's nociception (tissue, plus `central`: the input of a central pain
     episode, `simulation.rules.central`) and yesterday's mood, last night's sleep.
 

@@ -10,13 +10,21 @@ daytime impact of their sleep (`isi_offset`, ISI items 4-7), kept in 0-28.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from simulation.declare import CALIBRATE_COMMAND, ParamGroup, param
 from simulation.edges import edge
 
+if TYPE_CHECKING:  # types only: the rules import nothing more at run time
+    from simulation.interventions.effects import Modifiers
+    from simulation.state import PopulationState
+
 
 class SleepParams(ParamGroup):
+    """A person's usual sleep, what disturbs it each night, and how the ISI reads it."""
+
     setpoint_mean: float = param(
         0.1744,
         lo=0.0,
@@ -168,7 +176,7 @@ EDGES = (
 )
 
 
-def sleep_setpoint(p: SleepParams, traits, person_noise: np.ndarray) -> np.ndarray:
+def sleep_setpoint(p: SleepParams, traits: PopulationState, person_noise: np.ndarray) -> np.ndarray:
     """Each person's usual poor-sleep level (computed at synthesis)."""
     setpoint = (
         p.setpoint_mean
@@ -180,7 +188,7 @@ def sleep_setpoint(p: SleepParams, traits, person_noise: np.ndarray) -> np.ndarr
     return np.clip(setpoint, 0.0, 1.0).astype(np.float32)
 
 
-def update_sleep(state, p: SleepParams, noise: np.ndarray, mods=None) -> None:
+def update_sleep(state: PopulationState, p: SleepParams, noise: np.ndarray, mods: Modifiers | None = None) -> None:
     """Tonight's sleep from today's pain and mood; then the fortnight average the ISI reads.
 
     Sleep treatments subtract `mods.sleep_relief` from the night's poor sleep.
