@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
+import warnings
+
 import mesa
 import numpy as np
 import pandas as pd
@@ -15,14 +18,19 @@ from tests.conftest import tiny_scenario
 SMALL = {"population": 300, "settle_days": 10, "burn_in_days": 20, "agent_views": False}
 
 
-def _sweep(**extra):
-    rows = mesa.batch_run(
-        PainCycleModel,
-        parameters={"pain__from_poor_sleep": [0.2, 1.5], **SMALL, **extra},
-        iterations=2,
-        max_steps=30,
-        display_progress=False,
-    )
+def _sweep(seeds=None):
+    """Two values of a coupling x two runs; fixed `seeds` go where this mesa takes them (mesa 3.5
+    passes `rng=` values as the model's seed; mesa 3.3 sweeps `seed` as any parameter)."""
+    parameters = {"pain__from_poor_sleep": [0.2, 1.5], **SMALL}
+    runs = {"iterations": 2}
+    if seeds is not None:
+        if "rng" in inspect.signature(mesa.batch_run).parameters:
+            runs = {"rng": seeds}
+        else:
+            parameters["seed"], runs = seeds, {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # mesa 3.5 prefers rng= to iterations=
+        rows = mesa.batch_run(PainCycleModel, parameters=parameters, max_steps=30, display_progress=False, **runs)
     return pd.DataFrame(rows)
 
 
@@ -36,14 +44,15 @@ def test_batch_run_sweeps_a_coupling_with_distinct_reproducible_rows():
     # each row is reproduced by its recorded seed
     for row in frame.itertuples():
         model = PainCycleModel(pain__from_poor_sleep=row.pain__from_poor_sleep, seed=int(row.seed), **SMALL)
-        for _ in range(row.Step):
+        for _ in range(int(row.Step)):
             model.step()
-        again = model.datacollector.get_model_vars_dataframe().iloc[row.Step]
+        again = model.datacollector.get_model_vars_dataframe().iloc[int(row.Step)]
         assert again["mean_pain"] == row.mean_pain and again["chronic_pain"] == row.chronic_pain
 
 
 def test_batch_run_with_fixed_seeds_repeats_exactly():
-    first, second = _sweep(seed=[3, 4]), _sweep(seed=[3, 4])
+    first, second = _sweep(seeds=[3, 4]), _sweep(seeds=[3, 4])
+    assert set(first["seed"]) == {3, 4}
     pd.testing.assert_frame_equal(first, second)
     stronger = first.groupby("pain__from_poor_sleep")["mean_pain"].mean()
     assert stronger[1.5] > stronger[0.2]  # the same seeds, a stronger edge: more pain
