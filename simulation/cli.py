@@ -577,5 +577,8 @@ def schema(
         err.print(f"painsim: wrote {output}")
 
 
+# Commands kept in their own modules register themselves on `app` when imported.
+from simulation import cli_explore  # noqa: E402, F401
+
 if __name__ == "__main__":
     app()

@@ -8,7 +8,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from simulation.agents import Person
+from simulation.agents import RENAMED_COLUMNS, Person
 from simulation.interventions.base import InterventionSpec, Programme, apply_programmes
 from simulation.interventions.effects import Modifiers
 from simulation.outcomes import distributions, panel_rows, population_metrics
@@ -35,6 +35,14 @@ class PainCycleModel(mesa.Model):
         burn_in_days: overrides the scenario's burn-in.
         agent_views: create one mesa `Person` per individual in `model.agents`. They cost about
             10 microseconds and 0.5 kB each, so batch runs of large populations switch them off.
+        **keywords: mesa-style parameters applied to the scenario, so `mesa.batch_run` and mesa's
+            visualisation can set them: `pain__from_poor_sleep=0.6`, `parameters={...}`,
+            `cbt__coverage=0.5`, `years=2` (see `simulation.experiments`).
+
+    Seeds: a `Scenario` is a reproducible recipe, so its seed is used when `seed` is None; built
+    from keywords alone (as `mesa.batch_run` does), `seed=None` draws a fresh seed, as mesa models
+    do. Either way `model.seed` records the seed used, and `model.datacollector` records the key
+    outcomes (and the seed) every day, so `mesa.batch_run` works.
 
     Examples:
         >>> from simulation import PainCycleModel, Scenario
@@ -53,9 +61,14 @@ class PainCycleModel(mesa.Model):
         replicate: int = 0,
         burn_in_days: int | None = None,
         agent_views: bool = True,
+        **keywords: object,
     ) -> None:
-        scenario = scenario if scenario is not None else Scenario()
-        seed = scenario.seed if seed is None else int(seed)
+        from simulation.experiments import fresh_seed, make_datacollector, scenario_with
+
+        if seed is None:
+            seed = scenario.seed if scenario is not None else fresh_seed()
+        scenario = scenario_with(scenario, keywords)
+        seed = int(seed)
         super().__init__(rng=stream(seed, replicate, "mesa"))
         # `spec`, not `scenario`: mesa 3.5 reserves `Model.scenario` for its own experiment object.
         self.spec = scenario
@@ -89,6 +102,8 @@ class PainCycleModel(mesa.Model):
         self._series: list[dict[str, float]] = []
         self._panel: list[dict[str, np.ndarray]] = []
         self._record()
+        self.datacollector = make_datacollector()
+        self.datacollector.collect(self)
 
         if agent_views:
             for index in range(size):
@@ -116,6 +131,8 @@ class PainCycleModel(mesa.Model):
         """Advance everyone by one day and record the outcomes that fall due."""
         self._advance()
         self._record()
+        self.datacollector.collect(self)
+        self.running = self.day < self.spec.duration_days
 
     def _record(self) -> None:
         if self.day % self.record_every == 0:
@@ -166,7 +183,7 @@ class PainCycleModel(mesa.Model):
 
     def to_dataframe(self) -> pd.DataFrame:
         """Everyone's state today, one row per person (traits, states, instruments, statuses)."""
-        frame = pd.DataFrame(self.state.as_dict())
+        frame = pd.DataFrame(self.state.as_dict()).rename(columns=RENAMED_COLUMNS)
         frame["phq9"] = self.state.phq9
         frame["isi"] = self.state.isi
         frame["chronic_pain"] = self.status.chronic_pain()

@@ -17,17 +17,17 @@ def test_quickstart_api_from_the_issue():
     model.step()
     assert model.day == 1 and model.steps == 1
     person = model.agents[0]
-    assert 0 <= person.pain <= 10 and 0 <= person.mood <= 27 and 0 <= person.sleep <= 28
+    assert 0 <= person.pain <= 10 and 0 <= person.phq9 <= 27 and 0 <= person.isi <= 28
     # agents are views: they read the arrays, so they always agree with them
     assert person.pain == float(model.state.pain[person.index])
-    assert np.isclose(person.mood, model.state.mood[person.index] * 27)
+    assert np.isclose(person.phq9, model.state.mood[person.index] * 27)
 
 
 def test_agents_work_with_mesa_datacollector():
     model = PainCycleModel(tiny_scenario(population=200), seed=2)
     collector = mesa.DataCollector(
         model_reporters={"chronic_pain": lambda m: m.metrics()["chronic_pain"]},
-        agent_reporters={"pain": "pain", "mood": "mood", "sleep": "sleep"},
+        agent_reporters={"pain": "pain", "phq9": "phq9", "isi": "isi"},
     )
     for _ in range(3):
         model.step()
