@@ -442,3 +442,58 @@ def validation_chart(table: pd.DataFrame, name: str = "") -> alt.Chart:
             "(in band only if the whole interval is inside)",
         )
     )
+
+
+def _outcome_panel(outcome: str) -> str:
+    """A panel title with the outcome's unit: shares as % of adults, means in their units."""
+    if _is_share(outcome):
+        return f"{LABELS.get(outcome, outcome)} (% of adults)"
+    return UNIT_LABELS.get(outcome, LABELS.get(outcome, outcome))
+
+
+def sweep_chart(summary: pd.DataFrame, key: str, keys: list[str], population: int, years: float,
+                replicates: int) -> alt.FacetChart:  # fmt: skip
+    """Each outcome against one varied key: mean across replicates with its 95% interval, one
+    panel per outcome; with other keys varied too, one colour per combination of their values."""
+    data = summary.copy()
+    share = data["outcome"].map(_is_share)
+    for col in ("mean", "ci95_low", "ci95_high"):
+        data[col] = np.where(share, data[col] * 100.0, data[col])
+    data["panel"] = data["outcome"].map(_outcome_panel)
+    data["x"] = data[key]
+    others = [k for k in keys if k != key]
+    data["others"] = [", ".join(f"{k.split('.')[-1]}={row[k]:.3g}" if isinstance(row[k], float)
+                                else f"{k.split('.')[-1]}={row[k]}" for k in others)
+                      for _, row in data.iterrows()] if others else "all points"  # fmt: skip
+    numeric = pd.api.types.is_numeric_dtype(data["x"]) and not pd.api.types.is_bool_dtype(data["x"])
+    x = alt.X("x:Q" if numeric else "x:N", title=key, scale=alt.Scale(zero=False) if numeric else alt.Undefined)
+    many = data["others"].nunique() > 1
+    colour = (alt.Color("others:N", title="other varied values", scale=alt.Scale(range=list(PALETTE)))
+              if many and data["others"].nunique() <= len(PALETTE) else alt.value(PALETTE[0]))  # fmt: skip
+    base = alt.Chart(data)
+    tooltip = [alt.Tooltip("x:Q" if numeric else "x:N", title=key), "panel:N", alt.Tooltip("mean:Q", format=".3f"),
+               alt.Tooltip("ci95_low:Q", format=".3f", title="95% low"),
+               alt.Tooltip("ci95_high:Q", format=".3f", title="95% high")]  # fmt: skip
+    layers = [base.mark_point(filled=True, size=40).encode(x=x, y=alt.Y("mean:Q", title=None,
+                                                                        scale=alt.Scale(zero=False)),
+                                                           color=colour, tooltip=tooltip)]  # fmt: skip
+    if data["ci95_low"].notna().any():
+        layers.insert(0, base.mark_rule().encode(x=x, y="ci95_low:Q", y2="ci95_high:Q", color=colour))
+    if data.groupby(["outcome", "others"])["x"].nunique().max() > 1 and data["others"].nunique() <= len(PALETTE):
+        layers.insert(0, base.mark_line(opacity=0.5).encode(x=x, y="mean:Q", color=colour, detail="others:N"))
+    band = "bars: 95% t-interval across replicates" if replicates >= 5 else "no interval (fewer than 5 replicates)"
+    return (
+        alt.layer(*layers)
+        .properties(width=220, height=160)
+        .facet(facet=alt.Facet("panel:N", title=None, sort=list(dict.fromkeys(data["panel"]))), columns=3)
+        .resolve_scale(y="independent")
+        .properties(
+            title=alt.Title(
+                f"End-of-run outcomes against {key}",
+                subtitle=[
+                    context(population, years, replicates, band=False),
+                    f"Dot: mean; {band}; the same people and random numbers at every point",
+                ],
+            )  # fmt: skip
+        )
+    )

@@ -187,20 +187,9 @@ def run_many(
     """Run every replicate of every scenario as one study (`simulation.study`); progress keys are
     (scenario index, replicate). Scenarios that differ only from day 0 on share each replicate's
     burn-in. Results come back in scenario order, replicates sorted."""
-    from simulation.study import StudyExecutor, Task, run_study
+    from simulation.study import StudyExecutor, replicate_tasks, run_study
 
-    tasks = [
-        Task(
-            (i, r),
-            _replicate_task,
-            (s, r),
-            identity={"scenario": s.resolved(), "replicate": r},
-            reports=True,
-            burn_in=(s, r),
-        )  # fmt: skip
-        for i, s in enumerate(scenarios)
-        for r in range(s.replicates)
-    ]
+    tasks = replicate_tasks(scenarios, _replicate_task)
     if executor is not None and not isinstance(executor, StudyExecutor):  # a concurrent.futures executor
         executor = StudyExecutor("executor", getattr(executor, "_max_workers", 1) or 1, _submit=executor.submit)
     days = {i: s.duration_days for i, s in enumerate(scenarios)}

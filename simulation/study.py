@@ -71,6 +71,18 @@ class Task:
     burn_in: tuple[Any, int] | None = None
 
 
+def replicate_tasks(scenarios: list, function: Callable[..., Any]) -> list[Task]:
+    """One task per (scenario index, replicate): `function(scenario, replicate, progress=, start=)`,
+    cached by the resolved scenario and replicate, sharing burn-ins where the scenarios allow."""
+    return [
+        Task(
+            (i, r), function, (s, r), identity={"scenario": s.resolved(), "replicate": r}, reports=True, burn_in=(s, r)
+        )  # fmt: skip
+        for i, s in enumerate(scenarios)
+        for r in range(s.replicates)
+    ]
+
+
 @dataclass
 class StudyResult:
     results: dict[Hashable, Any]
@@ -538,13 +550,3 @@ def study_manifest(stats: dict[str, Any] | None = None, **content: Any) -> dict[
     info.setdefault("platform", {"system": platform.system(), "machine": platform.machine(), "cpus": os.cpu_count()})
     info.setdefault("command", sys.argv)
     return info
-
-
-def write_manifest(staging: Path, info: dict[str, Any]) -> Path:
-    """Write `info` as staging/manifest.json, listing every file of the folder in it."""
-    from simulation.results import list_files
-
-    info = {**info, "files": [*list_files(staging), "manifest.json"]}
-    path = staging / "manifest.json"
-    path.write_text(json.dumps(info, indent=2, default=str) + "\n")
-    return path
