@@ -135,3 +135,79 @@ def sweep(
             _say(quiet, f"painsim: {len(summary) - 60} more rows in {folder / 'summary.csv'}")
     _say(quiet, f"painsim: {_done_line(result.stats)}; wrote {folder}")
     print(folder)
+
+
+@app.command()
+def sensitivity(
+    scenario: ScenarioArg = None,
+    method: Annotated[str, typer.Option("--method", help="morris (screening: mu*, sigma) or sobol (S1, ST).")] = (
+        "morris"
+    ),
+    params: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--params",
+            metavar="GROUP_OR_KEY",
+            help="Parameters to vary over their declared bounds: a group (pain) or one (pain.from_poor_sleep); "
+            "repeat. Default: every parameter.",
+        ),
+    ] = None,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            "--samples", help="Morris trajectories (default 10) or Sobol base samples, a power of 2 (default 64)."
+        ),
+    ] = None,  # fmt: skip
+    outcomes: OutcomesOpt = None,
+    population: PopulationOpt = None,
+    years: YearsOpt = None,
+    days: DaysOpt = None,
+    replicates: ReplicatesOpt = None,
+    seed: SeedOpt = None,
+    jobs: JobsOpt = None,
+    dask: DaskOpt = None,
+    out_dir: OutOpt = Path("results"),
+    set_: SetOpt = None,
+    charts: ChartsOpt = True,
+    cache: CacheOpt = True,
+    quiet: QuietOpt = False,
+) -> None:
+    """Global sensitivity analysis (SALib) over the parameters' declared bounds: Morris mu*/sigma or
+    Sobol S1/ST with 95% intervals, per outcome; writes tables and charts."""
+    from simulation.inputs import InputError
+    from simulation.sensitivity import DEFAULT_OUTCOMES, METHODS, run_sensitivity, sample, select_parameters
+    from simulation.sensitivity import write_sensitivity as write
+    from simulation.study import check_executor_options, study_progress
+    from simulation.sweep import check_outcomes
+
+    check_executor_options(jobs, dask)
+    if method not in METHODS:
+        raise InputError(f"--method {method}: must be one of {', '.join(METHODS)}.")
+    samples = samples if samples is not None else (10 if method == "morris" else 64)
+    space = select_parameters(params)
+    chosen = check_outcomes(outcomes or list(DEFAULT_OUTCOMES))
+    overrides = [*(set_ or []), *_option_overrides(population, years, days, replicates, seed)]
+    base = resolve_scenario(scenario, overrides)
+    n_points = len(sample(space, method, samples, base.seed))
+    check_out_root(out_dir)
+    total = n_points * base.replicates
+    _say(quiet, f"painsim: {method} analysis of {len(space)} parameters of {base.name}: {n_points} points x "
+                f"{base.replicates} replicates = {total} tasks ({base.population:,} people x "
+                f"{base.duration_days:,} days each)")  # fmt: skip
+    with study_progress(total, method, quiet) as progress:
+        result = run_sensitivity(base, space, method, samples, chosen, jobs=jobs, dask=dask,
+                                 cache=_cache(out_dir, cache), progress=progress)  # fmt: skip
+    folder = write(result, out_dir, charts=charts)
+    if not quiet:
+        from rich.table import Table
+
+        shown = ["mu_star", "mu_star_conf", "sigma"] if method == "morris" else ["S1", "S1_conf", "ST", "ST_conf"]
+        for outcome, part in result.indices.groupby("outcome", sort=False):
+            view = Table(title=f"{method}: {outcome} (top 8 of {len(part)})")
+            for col in ("rank", "parameter", *shown):
+                view.add_column(col, justify="left" if col == "parameter" else "right")
+            for row in part.head(8).to_dict("records"):
+                view.add_row(str(row["rank"]), row["parameter"], *(f"{row[c]:.3g}" for c in shown))
+            wide.print(view)
+    _say(quiet, f"painsim: {_done_line(result.stats)}; wrote {folder}")
+    print(folder)

@@ -36,6 +36,8 @@ PACKAGES = (
     "altair",
     "pyarrow",
     "vl-convert-python",
+    "SALib",
+    "distributed",
 )
 
 

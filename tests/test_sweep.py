@@ -54,11 +54,16 @@ def test_designs_grid_and_latin_hypercube():
 
 
 def test_a_bad_key_or_value_names_the_vary_and_the_field(tmp_path):
-    done = painsim("sweep", str(SCENARIOS / "baseline.yaml"), "--vary", "parameters.pain.nope=1,2", *SMALL,
-                   "--out", str(tmp_path))  # fmt: skip
-    assert done.returncode == 2 and "--vary" in done.stderr and "parameters.pain.nope" in done.stderr
-    done = painsim("sweep", "--vary", "parameters.pain.from_poor_sleep=5,6", *SMALL, "--out", str(tmp_path))
-    assert done.returncode == 2 and "from_poor_sleep" in done.stderr and "allowed" in done.stderr
+    from typer.testing import CliRunner
+
+    from simulation.cli import app
+
+    done = CliRunner().invoke(app, ["sweep", str(SCENARIOS / "baseline.yaml"), "--vary", "parameters.pain.nope=1,2",
+                                    *SMALL, "--out", str(tmp_path)])  # fmt: skip
+    assert done.exit_code == 2 and "--vary" in done.output and "parameters.pain.nope" in done.output
+    done = CliRunner().invoke(app, ["sweep", "--vary", "parameters.pain.from_poor_sleep=5,6", *SMALL, "--out",
+                                    str(tmp_path)])  # fmt: skip
+    assert done.exit_code == 2 and "from_poor_sleep" in done.output and "allowed" in done.output
     assert not [p for p in tmp_path.iterdir() if not p.name.startswith(".")]
 
 
