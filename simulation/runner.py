@@ -183,6 +183,7 @@ def run_many(
     executor=None,
     dask: str | None = None,
     cache=None,
+    share_burn_in: bool = True,
 ) -> list[RunResult]:
     """Run every replicate of every scenario as one study (`simulation.study`); progress keys are
     (scenario index, replicate). Scenarios that differ only from day 0 on share each replicate's
@@ -194,7 +195,8 @@ def run_many(
         executor = StudyExecutor("executor", getattr(executor, "_max_workers", 1) or 1, _submit=executor.submit)
     days = {i: s.duration_days for i, s in enumerate(scenarios)}
     report = (lambda key, fraction: progress(key, round(fraction * days[key[0]]))) if progress is not None else None
-    study = run_study(tasks, executor=executor, jobs=jobs, dask=dask, cache=cache, progress=report)
+    study = run_study(tasks, executor=executor, jobs=jobs, dask=dask, cache=cache, progress=report,
+                      share_burn_in=share_burn_in)  # fmt: skip
     stats = study.stats
     workers = stats["executor"]["workers"]
     extra = {"study": {k: v for k, v in stats.items() if k not in ("started", "finished", "wall_seconds")}}

@@ -269,6 +269,9 @@ def _process_executor(workers: int) -> Iterator[StudyExecutor]:
         yield executor
 
 
+CONNECT_TIMEOUT = "20s"  # how long to try reaching a Dask scheduler before calling it unreachable
+
+
 @contextmanager
 def _dask_executor(dask: str, workers: int) -> Iterator[StudyExecutor]:
     import logging
@@ -290,7 +293,7 @@ def _dask_executor(dask: str, workers: int) -> Iterator[StudyExecutor]:
             address = "local"
         else:
             try:
-                client = stack.enter_context(Client(dask, timeout="20s"))
+                client = stack.enter_context(Client(dask, timeout=CONNECT_TIMEOUT))
             except (OSError, TimeoutError, ValueError) as exc:
                 raise InputError(f"--dask {dask}: cannot reach a Dask scheduler there: {exc}") from None
             address = dask

@@ -129,3 +129,41 @@ def test_a_comparison_burns_in_once_per_replicate_with_identical_results():
         pd.testing.assert_frame_equal(a.panel(), b.panel())
         pd.testing.assert_frame_equal(a.treatments(), b.treatments())
     assert compare_scenarios(scenarios[:2], jobs=2).runs[0].extra["study"]["burn_ins"] == 2
+
+
+# -- Dask ------------------------------------------------------------------------------------
+
+
+def test_compare_and_validate_on_a_dask_cluster_match_serial():
+    """One Dask LocalCluster (2 worker processes) serves both studies; every number is the serial one."""
+    pytest.importorskip("distributed")
+    from simulation.validation import DEFAULT_TARGETS, Targets, measure
+
+    scenarios = [load_scenario(SCENARIOS / f"{name}.yaml", TINY) for name in ("baseline", "cbt")]
+    data = __import__("yaml").safe_load(DEFAULT_TARGETS.read_text())
+    data["cohort"].update({"sample_size": 100, "follow_up_years": 0.5, "incidence_years": 0.25})
+    targets = Targets.model_validate(data)
+    serial_compare = compare_scenarios(scenarios, jobs=1)
+    serial_measure = measure(scenarios[0], targets, jobs=1)
+    with study_executor(jobs=2, dask="local") as executor:
+        assert executor.kind == "dask" and executor.workers == 2
+        on_dask = compare_scenarios(scenarios, executor=executor)
+        measured = measure(scenarios[0], targets, executor=executor)
+    pd.testing.assert_frame_equal(serial_compare.table(), on_dask.table())
+    pd.testing.assert_frame_equal(serial_compare.per_replicate(), on_dask.per_replicate())
+    pd.testing.assert_frame_equal(serial_compare.series(), on_dask.series())
+    assert on_dask.runs[0].extra["study"]["executor"]["kind"] == "dask"
+    pd.testing.assert_frame_equal(serial_measure, measured)
+
+
+def test_an_unreachable_scheduler_is_an_input_error(monkeypatch):
+    pytest.importorskip("distributed")
+    from simulation import study
+    from simulation.inputs import InputError
+
+    monkeypatch.setattr(study, "CONNECT_TIMEOUT", "1s")
+    with (
+        pytest.raises(InputError, match="--dask tcp://127.0.0.1:9: cannot reach"),
+        study_executor(dask="tcp://127.0.0.1:9"),
+    ):
+        pass
