@@ -269,6 +269,12 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
             process.join(timeout=3)
             if process.is_alive():
                 process.kill()
+    # Let the pool's manager thread finish closing its wake-up pipe before the interpreter's exit
+    # wakes it (Python 3.11 races there and prints a traceback: EBADF on a pipe being closed).
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        with suppress(Exception):
+            manager.join(timeout=3)
 
 
 def _init_worker(parent: int, progress_queue) -> None:

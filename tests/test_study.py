@@ -167,3 +167,14 @@ def test_an_unreachable_scheduler_is_an_input_error(monkeypatch):
         study_executor(dask="tcp://127.0.0.1:9"),
     ):
         pass
+
+
+@pytest.mark.parametrize("command", ["run", "compare", "trial", "validate", "calibrate", "cohort", "sweep",
+                                     "sensitivity"])  # fmt: skip
+def test_every_study_command_takes_jobs_and_dask(command):
+    from typer.testing import CliRunner
+
+    from simulation.cli import app
+
+    shown = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0 and "--jobs" in shown.output and "--dask" in shown.output
