@@ -149,7 +149,7 @@ def sensitivity(
             "--params",
             metavar="GROUP_OR_KEY",
             help="Parameters to vary over their declared bounds: a group (pain) or one (pain.from_poor_sleep); "
-            "repeat. Default: every parameter.",
+            "repeat. Default: every parameter but the status group (the outcomes' thresholds).",
         ),
     ] = None,
     samples: Annotated[

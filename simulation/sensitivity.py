@@ -51,12 +51,19 @@ def declared_parameters() -> dict[str, tuple[float, float]]:
     return found
 
 
+# Left out unless named: the status group holds the thresholds that define the outcomes (how a
+# survey reads them), not mechanisms, and some of them must stay ordered (a window and the days
+# needed within it), which independent sampling over their ranges would break.
+NOT_BY_DEFAULT = ("status",)
+
+
 def select_parameters(selectors: list[str] | None) -> dict[str, tuple[float, float]]:
     """The parameters named by `--params`: a group (`pain`), a parameter (`pain.from_poor_sleep`,
-    optionally written `parameters.pain.from_poor_sleep`); none given: every parameter."""
+    optionally written `parameters.pain.from_poor_sleep`); none given: every parameter outside
+    the `status` group."""
     every = declared_parameters()
     if not selectors:
-        return every
+        return {k: v for k, v in every.items() if k.split(".")[0] not in NOT_BY_DEFAULT}
     chosen: dict[str, tuple[float, float]] = {}
     groups = sorted({k.split(".")[0] for k in every})
     for text in selectors:

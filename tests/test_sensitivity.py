@@ -23,6 +23,8 @@ def test_parameters_come_with_their_declared_bounds():
     assert low < 1.118 < high
     assert set(select_parameters(["pain"])) == {k for k in every if k.startswith("pain.")}
     assert list(select_parameters(["parameters.pain.noise_sd"])) == ["pain.noise_sd"]
+    default = select_parameters(None)  # every mechanism; not the thresholds that define the outcomes
+    assert "pain.noise_sd" in default and not any(k.startswith("status.") for k in default)
     with pytest.raises(InputError, match="--params 'nope'"):
         select_parameters(["nope"])
 
