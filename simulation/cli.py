@@ -74,7 +74,7 @@ def _resolved(
 
 def _reproducing_command() -> str:
     """The command line that made a report, without the options that only say where and how to write it."""
-    dropped_with_value = {"--out", "-o", "--jobs", "-j"}
+    dropped_with_value = {"--out", "-o", "--jobs", "-j", "--dask"}
     dropped = {"-q", "--quiet", "--charts", "--no-charts"}
     words, skip = ["painsim"], False
     for word in sys.argv[1:]:
@@ -101,6 +101,15 @@ ReplicatesOpt = Annotated[int | None, typer.Option("--replicates", "-r", help="R
 SeedOpt = Annotated[int | None, typer.Option(help="Run seed.")]
 JobsOpt = Annotated[
     int | None, typer.Option("--jobs", "-j", help="Worker processes (default: one per task, up to the cores).")
+]
+DaskOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--dask",
+        metavar="SCHEDULER",
+        help="Run on a Dask cluster: its scheduler address (tcp://HOST:8786), or `local` to start one here "
+        "with --jobs workers. Needs: pip install 'painsim[dask]'.",
+    ),
 ]
 OutOpt = Annotated[
     Path, typer.Option("--out", "-o", parser=_out_path, help="Folder under which the run's folder is made.")
@@ -142,6 +151,7 @@ def run(
     replicates: ReplicatesOpt = None,
     seed: SeedOpt = None,
     jobs: JobsOpt = None,
+    dask: DaskOpt = None,
     out_dir: OutOpt = Path("results"),
     set_: SetOpt = None,
     charts: ChartsOpt = True,
@@ -169,7 +179,7 @@ def run(
             progress.update(tasks[replicate], completed=done)
 
         try:
-            result = run_scenario(resolved, jobs=n_jobs, progress=advance)
+            result = run_scenario(resolved, jobs=n_jobs, progress=advance, dask=dask)
         except KeyboardInterrupt:
             _fail("interrupted; no results were written.", code=130)
     try:
@@ -205,6 +215,7 @@ def compare(
     replicates: ReplicatesOpt = None,
     seed: SeedOpt = None,
     jobs: JobsOpt = None,
+    dask: DaskOpt = None,
     out_dir: OutOpt = Path("results"),
     set_: SetOpt = None,
     charts: ChartsOpt = True,
@@ -240,7 +251,11 @@ def compare(
         }
         try:
             comparison = compare_scenarios(
-                resolved, ref, jobs=n_jobs, progress=lambda key, done: progress.update(tasks[key], completed=done)
+                resolved,
+                ref,
+                jobs=n_jobs,
+                progress=lambda key, done: progress.update(tasks[key], completed=done),
+                dask=dask,
             )
         except KeyboardInterrupt:
             _fail("interrupted; no results were written.", code=130)
@@ -267,6 +282,7 @@ def trial(
     replicates: ReplicatesOpt = None,
     seed: SeedOpt = None,
     jobs: JobsOpt = None,
+    dask: DaskOpt = None,
     out_dir: OutOpt = Path("results"),
     charts: ChartsOpt = True,
     quiet: QuietOpt = False,
@@ -282,7 +298,7 @@ def trial(
         for t in trials:
             task = progress.add_task(t.name, total=t.replicates)
             try:
-                results.append(run_trial(t, jobs=jobs, progress=lambda r, task=task: progress.advance(task)))
+                results.append(run_trial(t, jobs=jobs, progress=lambda r, task=task: progress.advance(task), dask=dask))
             except ValueError as exc:
                 _fail(str(exc))
             except KeyboardInterrupt:
@@ -323,6 +339,7 @@ def validate(
     replicates: ReplicatesOpt = None,
     seed: SeedOpt = None,
     jobs: JobsOpt = None,
+    dask: DaskOpt = None,
     out_dir: OutOpt = Path("results"),
     set_: SetOpt = None,
     charts: ChartsOpt = True,
@@ -345,7 +362,7 @@ def validate(
     with _progress(quiet, "replicates") as progress:
         task = progress.add_task("validating", total=resolved.replicates)
         table, per_replicate, wall = run_validation(resolved, loaded, jobs=n_jobs,
-                                                    progress=lambda: progress.advance(task))  # fmt: skip
+                                                    progress=lambda: progress.advance(task), dask=dask)  # fmt: skip
     folder = write_validation(
         table, per_replicate, resolved, loaded, wall, out_dir, charts=charts, command=_reproducing_command()
     )
@@ -394,6 +411,7 @@ def calibrate(
     replicates: ReplicatesOpt = None,
     seed: SeedOpt = None,
     jobs: JobsOpt = None,
+    dask: DaskOpt = None,
     out_dir: OutOpt = Path("results"),
     set_: SetOpt = None,
     quiet: QuietOpt = False,
@@ -424,6 +442,9 @@ def calibrate(
     if output is not None:
         check_out_file(output, "--output")
     n_jobs = default_jobs(resolved.replicates) if jobs is None else jobs
+    from simulation.study import ResultCache
+
+    cache = ResultCache(study.with_name(study.name + ".cache")) if study is not None else None  # resumes with it
     with atomic_folder(out_dir, f"calibrate-{resolved.name}") as (staging, folder):
         study_path = study if study is not None else staging / "study.db"
         if not quiet:
@@ -437,7 +458,7 @@ def calibrate(
             task = progress.add_task("trials", total=trials)
             try:
                 result, best, simulated = run_calibration(
-                    resolved, loaded, trials, study_path, jobs=n_jobs,
+                    resolved, loaded, trials, study_path, jobs=n_jobs, dask=dask, cache=cache,
                     progress=lambda done, best: progress.update(task, completed=done,
                                                                 description=f"trials (best {best:.3g})"),
                 )  # fmt: skip
@@ -483,6 +504,8 @@ def cohort(
     incidence: Annotated[float, typer.Option("--incidence-years", help="Window for new chronic pain.")] = 3.0,
     population: PopulationOpt = None,
     seed: SeedOpt = None,
+    jobs: JobsOpt = None,
+    dask: DaskOpt = None,
     out_dir: OutOpt = Path("results"),
     set_: SetOpt = None,
     quiet: QuietOpt = False,
@@ -490,13 +513,13 @@ def cohort(
 ) -> None:
     """Run a MIDUS-like cohort study of a scenario; write its statistics (statistics.csv, manifest.json)
     to a new results folder and print them."""
-    from simulation.cohort import check_cohort_design, run_cohort, write_cohort
+    from simulation.cohort import check_cohort_design, cohort_statistics, write_cohort
     from simulation.tables import cohort_table
 
     resolved = _resolved(scenario, set_, population, seed=seed)
     check_cohort_design(sample, resolved.population, follow_up, incidence, "painsim cohort --sample/--follow-up-years")
     check_out_root(out_dir)
-    stats = run_cohort(resolved, sample, follow_up, incidence).statistics()
+    stats = cohort_statistics(resolved, sample, follow_up, incidence, jobs=jobs, dask=dask)
     folder = write_cohort(stats, resolved, sample, follow_up, incidence, out_dir)
     if as_json:
         print(json.dumps({"folder": str(folder), "statistics": stats}, indent=2))
@@ -578,7 +601,9 @@ def schema(
 
 
 # Commands kept in their own modules register themselves on `app` when imported.
-from simulation import cli_explore  # noqa: E402, F401
+from simulation import cli_explore, cli_studies  # noqa: E402, F401
 
-if __name__ == "__main__":
-    app()
+if __name__ == "__main__":  # `python -m simulation.cli`: the app of the imported module, with every command
+    from simulation.cli import app as _app
+
+    _app()

@@ -19,9 +19,7 @@ flags, so a reading that flickers at a threshold does not count as onset and rem
 
 from __future__ import annotations
 
-import json
 import math
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -278,19 +276,30 @@ def write_cohort(
     out_root: str | Path = "results",
 ) -> Path:
     """Write a cohort study's statistics (statistics.csv, manifest.json) as a new results folder."""
-    from simulation.results import atomic_folder, git_revision, list_files, package_versions
+    from simulation.results import atomic_folder, study_manifest, write_manifest
 
     with atomic_folder(out_root, f"cohort-{scenario.name}") as (staging, folder):
         table = pd.DataFrame({"statistic": list(statistics), "value": list(statistics.values())})
         table.to_csv(staging / "statistics.csv", index=False)
-        info = {
-            "painsim_results_version": 1,
-            "scenario": scenario.resolved(),
-            "cohort": {"sample": sample, "follow_up_years": follow_up_years, "incidence_years": incidence_years},
-            "versions": package_versions(),
-            "git": git_revision(),
-            "command": sys.argv,
-        }
-        info["files"] = [*list_files(staging), "manifest.json"]
-        (staging / "manifest.json").write_text(json.dumps(info, indent=2, default=str) + "\n")
+        cohort = {"sample": sample, "follow_up_years": follow_up_years, "incidence_years": incidence_years}
+        write_manifest(staging, study_manifest(None, scenario=scenario.resolved(), cohort=cohort))
     return folder
+
+
+def _cohort_task(scenario: Scenario, sample_size, follow_up_years, incidence_years) -> dict[str, float]:
+    return run_cohort(scenario, sample_size, follow_up_years, incidence_years).statistics()
+
+
+def cohort_statistics(
+    scenario: Scenario,
+    sample_size: int | None = None,
+    follow_up_years: float = 9.0,
+    incidence_years: float = 3.0,
+    jobs: int | None = None,
+    dask: str | None = None,
+) -> dict[str, float]:
+    """`run_cohort(...).statistics()` as a study task: here, in a worker process or on Dask."""
+    from simulation.study import Task, run_study
+
+    task = Task(0, _cohort_task, (scenario, sample_size, follow_up_years, incidence_years))
+    return run_study([task], jobs=jobs, dask=dask)[0]

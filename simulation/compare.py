@@ -8,7 +8,6 @@ noise, and paired differences across replicates get tight intervals.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pandas as pd
 from simulation.inputs import InputError, excerpt
 from simulation.intervals import interval_note, outcome_interval
 from simulation.outcomes import KEY_OUTCOMES, OUTCOMES
-from simulation.results import atomic_folder, list_files, manifest
+from simulation.results import atomic_folder, manifest, write_manifest
 from simulation.runner import RunResult, run_many
 from simulation.scenario import Scenario
 from simulation.units import DAYS_PER_YEAR
@@ -177,9 +176,19 @@ def reference_index(scenarios: list[Scenario], reference: str | None, paths: lis
 
 
 def compare_scenarios(
-    scenarios: list[Scenario], reference: int = 0, jobs: int | None = None, progress=None
+    scenarios: list[Scenario],
+    reference: int = 0,
+    jobs: int | None = None,
+    progress=None,
+    dask: str | None = None,
+    executor=None,
+    cache=None,
 ) -> Comparison:
     """Run `scenarios` on the same people and seeds and compare each with `scenarios[reference]`.
+
+    The scenarios share each replicate's settled, burned-in population (one burn-in per replicate,
+    not one per scenario). `jobs`, `dask`, `executor` and `cache` choose where and how the tasks
+    run (`simulation.study`); the results are the same on any.
 
     Examples:
         >>> from simulation import load_scenario
@@ -187,7 +196,7 @@ def compare_scenarios(
         >>> c.table()  # doctest: +SKIP
     """
     aligned, notes = align(scenarios, reference)
-    runs = run_many(aligned, jobs=jobs, progress=progress)
+    runs = run_many(aligned, jobs=jobs, progress=progress, executor=executor, dask=dask, cache=cache)
     return Comparison(runs, reference, notes)
 
 
@@ -228,6 +237,5 @@ def write_comparison(comparison: Comparison, out_root: str | Path = "results", c
         info["scenarios"] = {r.scenario.name: r.scenario.resolved() for r in comparison.runs}
         info["reference"] = comparison.names[comparison.reference]
         info["notes"] = comparison.notes
-        info["files"] = [*list_files(staging), "manifest.json"]
-        (staging / "manifest.json").write_text(json.dumps(info, indent=2, default=str) + "\n")
+        write_manifest(staging, info)
     return final

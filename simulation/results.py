@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import platform
 import re
 import shutil
 import stat
@@ -22,10 +21,13 @@ from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from simulation.inputs import InputError, short_path
 from simulation.rng import STREAMS, seed_sequence
-from simulation.runner import RunResult
+
+if TYPE_CHECKING:
+    from simulation.runner import RunResult
 
 PACKAGES = (
     "painsim",
@@ -37,6 +39,8 @@ PACKAGES = (
     "altair",
     "pyarrow",
     "vl-convert-python",
+    "SALib",
+    "distributed",
 )
 
 
@@ -88,10 +92,10 @@ def version_text() -> str:
 def manifest(result: RunResult) -> dict:
     """Everything needed to reproduce a run: resolved scenario, seeds, timing, versions, git, platform."""
     s = result.scenario
-    return {
-        "painsim_results_version": 1,
-        "scenario": s.resolved(),
-        "seeds": {
+    return study_manifest(
+        None,
+        scenario=s.resolved(),
+        seeds={
             "seed": s.seed,
             "rng": "numpy SFC64 from SeedSequence(entropy=seed, spawn_key=(replicate, stream[, intervention key]))",
             "streams": STREAMS,
@@ -100,19 +104,15 @@ def manifest(result: RunResult) -> dict:
                 for r in result.replicates
             },
         },
-        "timing": {
+        timing={
             "started": result.started,
             "finished": datetime.now(UTC).isoformat(timespec="seconds"),
             "wall_seconds": round(result.wall_seconds, 3),
             "replicate_seconds": {str(r.replicate): round(r.seconds, 3) for r in result.replicates},
             "jobs": result.jobs,
         },
-        "versions": {"python": sys.version.split()[0], **package_versions()},
-        "git": git_revision(),
-        "platform": {"system": platform.system(), "machine": platform.machine(), "cpus": os.cpu_count()},
-        "command": sys.argv,
         **result.extra,
-    }
+    )
 
 
 STAGING_PATTERN = re.compile(r"^\..+\.partial-(\d+)$")
@@ -264,6 +264,15 @@ def atomic_folder(out_root: str | Path, name: str) -> Iterator[tuple[Path, Path]
         raise
 
 
+def write_manifest(staging: Path, info: dict) -> Path:
+    """Write `info` as staging/manifest.json, listing every file of the folder in it: the one
+    manifest writer of every results folder."""
+    info = {**info, "files": [*list_files(staging), "manifest.json"]}
+    path = staging / "manifest.json"
+    path.write_text(json.dumps(info, indent=2, default=str) + "\n")
+    return path
+
+
 def list_files(folder: Path) -> list[str]:
     """The files under `folder`, relative to it, sorted (a results folder's inventory)."""
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
@@ -294,7 +303,24 @@ def write_results(result: RunResult, out_root: str | Path = "results", charts: b
             from simulation.charts import write_run_charts
 
             write_run_charts(series, distributions, staging / "charts", result.scenario.name, result.scenario)
-        info = manifest(result)
-        info["files"] = [*list_files(staging), "manifest.json"]
-        (staging / "manifest.json").write_text(json.dumps(info, indent=2, default=str) + "\n")
+        write_manifest(staging, manifest(result))
     return final
+
+
+def study_manifest(stats: dict[str, Any] | None = None, **content: Any) -> dict[str, Any]:
+    """The manifest every results folder gets: what was run (`content`: scenarios, settings), how
+    (executor, tasks done and taken from the cache, burn-ins, retries, timing), and with what
+    (Python and package versions, git revision, platform, the command line)."""
+    import platform
+
+    info: dict[str, Any] = {"painsim_results_version": 1, **content}
+    if stats is not None:
+        info["study"] = {k: v for k, v in stats.items() if k not in ("started", "finished", "wall_seconds")}
+        info.setdefault("timing", {}).update(
+            {k: stats[k] for k in ("started", "finished", "wall_seconds") if k in stats}
+        )
+    info.setdefault("versions", {"python": sys.version.split()[0], **package_versions()})
+    info.setdefault("git", git_revision())
+    info.setdefault("platform", {"system": platform.system(), "machine": platform.machine(), "cpus": os.cpu_count()})
+    info.setdefault("command", sys.argv)
+    return info

@@ -7,20 +7,10 @@ replicates run in one process or spread over many, in any order.
 
 from __future__ import annotations
 
-import ctypes
-import multiprocessing
 import os
-import signal
-import sys
-import threading
 import time
-from collections.abc import Callable, Hashable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from queue import Empty
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -47,10 +37,13 @@ class ReplicateResult:
     seconds: float
 
 
-def run_replicate(scenario: Scenario, replicate: int, progress: Callable[[int], None] | None = None) -> ReplicateResult:
-    """Build, burn in and run one replicate of `scenario` (no mesa agent views: batch mode)."""
-    start = time.perf_counter()
-    model = PainCycleModel(scenario, replicate=replicate, agent_views=False)
+def run_replicate(
+    scenario: Scenario, replicate: int, progress: Callable[[int], None] | None = None, start=None
+) -> ReplicateResult:
+    """Build, burn in (or start from the `BurnIn` `start`) and run one replicate of `scenario`
+    (no mesa agent views: batch mode)."""
+    began = time.perf_counter()
+    model = PainCycleModel(scenario, replicate=replicate, agent_views=False, start=start)
     if progress is not None:
         progress(0)
     model.run(progress=progress)
@@ -61,17 +54,8 @@ def run_replicate(scenario: Scenario, replicate: int, progress: Callable[[int], 
         final=model.metrics(),
         distributions=model.distributions(),
         treatments=model.treatment_report(),
-        seconds=time.perf_counter() - start,
+        seconds=time.perf_counter() - began,
     )
-
-
-_PROGRESS = None  # in a worker: the queue progress is reported on (set by `_init_worker`)
-
-
-def _run_task(scenario: Scenario, replicate: int, key: Hashable) -> ReplicateResult:
-    queue = _PROGRESS
-    report = (lambda done: queue.put((key, done))) if queue is not None else None
-    return run_replicate(scenario, replicate, report)
 
 
 @dataclass
@@ -162,7 +146,9 @@ def run_scenario(
     scenario: Scenario,
     jobs: int | None = None,
     progress: ProgressCallback | None = None,
-    executor: Executor | None = None,
+    executor=None,
+    dask: str | None = None,
+    cache=None,
 ) -> RunResult:
     """Run every replicate of `scenario`, in parallel when `jobs` > 1, and collect the results.
 
@@ -171,142 +157,55 @@ def run_scenario(
         jobs: worker processes (default: one per replicate, at most one per core). 1 runs in
             this process.
         progress: called with (replicate, days done) as replicates advance.
-        executor: a ready executor to use instead of a local process pool (e.g. a Dask
-            `distributed.Client().get_executor()`); progress is then reported per replicate.
+        executor: a ready executor to use instead of a local process pool: a
+            `simulation.study.study_executor`, or any `concurrent.futures` executor (e.g. a Dask
+            `distributed.Client().get_executor()`).
+        dask: run on Dask: a scheduler address, or "local" for a `LocalCluster` (see `simulation.study`).
+        cache: a `simulation.study.ResultCache`: replicates found there are not run again.
     """
     wrapped = (lambda key, done: progress(key[1], done)) if progress is not None else None
-    return run_many([scenario], jobs, wrapped, executor)[0]
+    return run_many([scenario], jobs, wrapped, executor, dask=dask, cache=cache)[0]
+
+
+def _replicate_task(scenario: Scenario, replicate: int, progress=None, start=None) -> ReplicateResult:
+    """One replicate as a study task: progress in fractions of the run, optionally from a shared burn-in."""
+    days = scenario.duration_days
+    report = (lambda done: progress(done / days)) if progress is not None else None
+    return run_replicate(scenario, replicate, report, start=start)
 
 
 def run_many(
     scenarios: list[Scenario],
     jobs: int | None = None,
-    progress: TaskProgress | None = None,
-    executor: Executor | None = None,
+    progress: Callable[[tuple[int, int], int], None] | None = None,
+    executor=None,
+    dask: str | None = None,
+    cache=None,
+    share_burn_in: bool = True,
 ) -> list[RunResult]:
-    """Run every replicate of every scenario as one pool of tasks; progress keys are
-    (scenario index, replicate). Results come back in scenario order, replicates sorted."""
-    tasks = [(i, s, r) for i, s in enumerate(scenarios) for r in range(s.replicates)]
-    jobs = default_jobs(len(tasks)) if jobs is None else max(1, int(jobs))
-    started = datetime.now(UTC).isoformat(timespec="seconds")
-    t0 = time.perf_counter()
-    done: dict[TaskKey, ReplicateResult] = {}
-    if executor is None and jobs == 1:
-        for i, s, r in tasks:
-            report = (lambda days, key=(i, r): progress(key, days)) if progress else None
-            done[(i, r)] = run_replicate(s, r, report)
-    elif executor is not None:
-        futures = {(i, r): executor.submit(run_replicate, s, r) for i, s, r in tasks}
-        for key, future in futures.items():
-            done[key] = future.result()
-            if progress is not None:
-                progress(key, scenarios[key[0]].duration_days)
-    else:
-        done = _run_pool(tasks, jobs, progress)
-    wall = time.perf_counter() - t0
+    """Run every replicate of every scenario as one study (`simulation.study`); progress keys are
+    (scenario index, replicate). Scenarios that differ only from day 0 on share each replicate's
+    burn-in. Results come back in scenario order, replicates sorted."""
+    from simulation.study import StudyExecutor, replicate_tasks, run_study
+
+    tasks = replicate_tasks(scenarios, _replicate_task)
+    if executor is not None and not isinstance(executor, StudyExecutor):  # a concurrent.futures executor
+        executor = StudyExecutor("executor", getattr(executor, "_max_workers", 1) or 1, _submit=executor.submit)
+    days = {i: s.duration_days for i, s in enumerate(scenarios)}
+    report = (lambda key, fraction: progress(key, round(fraction * days[key[0]]))) if progress is not None else None
+    study = run_study(tasks, executor=executor, jobs=jobs, dask=dask, cache=cache, progress=report,
+                      share_burn_in=share_burn_in)  # fmt: skip
+    stats = study.stats
+    workers = stats["executor"]["workers"]
+    extra = {"study": {k: v for k, v in stats.items() if k not in ("started", "finished", "wall_seconds")}}
     return [
-        RunResult(s, [done[(i, r)] for r in range(s.replicates)], jobs, started, wall) for i, s in enumerate(scenarios)
+        RunResult(
+            s,
+            [study[(i, r)] for r in range(s.replicates)],
+            workers,
+            stats["started"],
+            stats["wall_seconds"],
+            extra=dict(extra),
+        )  # fmt: skip
+        for i, s in enumerate(scenarios)
     ]
-
-
-def _run_pool(tasks: list[Task], jobs: int, progress: TaskProgress | None) -> dict[TaskKey, ReplicateResult]:
-    queue = multiprocessing.get_context("spawn").Queue() if progress is not None else None
-    with worker_pool(jobs, progress_queue=queue) as pool:
-        pending = {pool.submit(_run_task, s, r, (i, r)): (i, r) for i, s, r in tasks}
-        results = {}
-        while pending:
-            finished, _ = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
-            for future in finished:
-                results[pending.pop(future)] = future.result()
-            _drain(queue, progress)
-        _drain(queue, progress)
-        return results
-
-
-# ---------------------------------------------------------------------------------------------
-# Worker processes that never outlive the run
-
-
-@contextmanager
-def worker_pool(jobs: int, progress_queue: Any = None) -> Iterator[ProcessPoolExecutor]:
-    """A process pool whose workers leave interrupts to the parent and die with it.
-
-    Workers are started at once with SIGINT ignored (the setting survives the spawn, so a Ctrl-C
-    in the first seconds, while they still import, prints no traceback from them); each watches
-    its parent and exits when the parent is gone, even after SIGKILL. If the `with` block is left
-    by an exception (an interrupt, SIGTERM, an error), the workers are terminated at once rather
-    than waited for. No manager process: progress goes through `progress_queue`, given to each
-    worker when it starts.
-    """
-    context = multiprocessing.get_context("spawn")
-    previous = _ignore_sigint()
-    try:
-        pool = ProcessPoolExecutor(
-            jobs, mp_context=context, initializer=_init_worker, initargs=(os.getpid(), progress_queue)
-        )
-        launch = getattr(pool, "_launch_processes", None)  # start every worker while SIGINT is ignored
-        if launch is not None:
-            launch()
-    finally:
-        _restore_sigint(previous)
-    try:
-        yield pool
-    except BaseException:
-        _stop_workers(pool)
-        raise
-    pool.shutdown(wait=True)
-
-
-def _ignore_sigint() -> Any:
-    if threading.current_thread() is not threading.main_thread():
-        return None
-    return signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _restore_sigint(previous: Any) -> None:
-    if previous is not None:
-        signal.signal(signal.SIGINT, previous)
-
-
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    for process in processes:
-        with suppress(Exception):
-            process.terminate()
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        with suppress(Exception):
-            process.join(timeout=3)
-            if process.is_alive():
-                process.kill()
-
-
-def _init_worker(parent: int, progress_queue: Any) -> None:
-    """First thing a worker runs: keep the progress queue, ignore Ctrl-C, die with the parent."""
-    global _PROGRESS
-    _PROGRESS = progress_queue
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if sys.platform.startswith("linux"):
-        with suppress(Exception):  # PR_SET_PDEATHSIG: the kernel kills us when the parent dies
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
-    if os.getppid() != parent:
-        os._exit(1)
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="painsim-watch-parent").start()
-
-
-def _watch_parent(parent: int) -> None:
-    while True:
-        time.sleep(0.5)
-        if os.getppid() != parent:
-            os._exit(1)
-
-
-def _drain(queue: Any, progress: TaskProgress | None) -> None:
-    if queue is None or progress is None:
-        return
-    while True:
-        try:
-            key, days = queue.get_nowait()
-        except Empty:
-            return
-        progress(key, days)

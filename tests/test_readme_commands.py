@@ -16,8 +16,13 @@ TINY = {
             "--no-charts", "-q"],
     "compare": ["-n", "300", "--days", "20", "-r", "2", "--set", "burn_in_days=10", "--set", "settle_days=5",
                 "--no-charts", "-q"],
+    # tiny tasks run fastest in the command's own process (no workers to start)
+    "sweep": ["-n", "300", "--days", "20", "-r", "2", "--set", "burn_in_days=10", "--set", "settle_days=5",
+              "--jobs", "1", "--no-charts", "-q"],
+    "sensitivity": ["-n", "300", "--days", "20", "-r", "1", "--set", "burn_in_days=10", "--set", "settle_days=5",
+                    "--samples", "2", "--jobs", "1", "--no-charts", "-q"],
 }  # fmt: skip
-RUNNABLE = {"run", "compare", "params", "schema", "--version"}
+RUNNABLE = {"run", "compare", "sweep", "sensitivity", "params", "schema", "--version"}
 
 
 def readme_commands() -> list[str]:
