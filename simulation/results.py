@@ -22,10 +22,13 @@ from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from simulation.inputs import InputError, short_path
 from simulation.rng import STREAMS, seed_sequence
-from simulation.runner import RunResult
+
+if TYPE_CHECKING:  # the model (Mesa, the rules) loads only when a run is written
+    from simulation.runner import RunResult
 
 PACKAGES = (
     "painsim",
