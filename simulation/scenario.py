@@ -47,10 +47,14 @@ class Outputs(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     record_every_days: int = Field(7, ge=1, le=365, description="Days between rows of the population series.")
-    panel_size: int = Field(
-        100, ge=0, le=100_000, description="Individuals followed day by day per replicate (the panel)."
+    panel_size: int = Field(50, ge=0, le=100_000, description="Individuals followed per replicate (the panel).")
+    panel_every_days: int = Field(
+        7,
+        ge=1,
+        le=365,
+        description="Days between panel rows (1 for daily trajectories: `painsim run --panel full`). The default "
+        "keeps a 10-year run's results folder near 10 MB; daily rows make the panel about 7 times larger.",
     )
-    panel_every_days: int = Field(1, ge=1, le=365, description="Days between panel rows.")
     charts: bool = Field(True, description="Write charts (HTML and PNG).")
 
 
