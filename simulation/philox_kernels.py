@@ -16,8 +16,12 @@ PHILOX_M1 = 0xCD9E8D57
 PHILOX_W0 = 0x9E3779B9
 PHILOX_W1 = 0xBB67AE85
 MASK32 = 0xFFFFFFFF
-TWO_PI = np.float32(2.0 * np.pi)
 INV_2_24 = np.float32(1.0 / (1 << 24))
+# Taylor coefficients of sin and cos (float32)
+S1, S3, S5, S7, S9, S11 = (np.float32(c) for c in (1.0, -1 / 6, 1 / 120, -1 / 5040, 1 / 362880, -1 / 39916800))
+C0, C2, C4, C6, C8, C10, C12 = (
+    np.float32(c) for c in (1.0, -1 / 2, 1 / 24, -1 / 720, 1 / 40320, -1 / 3628800, 1 / 479001600)
+)
 
 
 @numba.njit(inline="always", cache=True)
@@ -40,12 +44,28 @@ def uniform(word):  # pragma: no cover - compiled
     return (np.float32(word >> u32(8)) + np.float32(0.5)) * INV_2_24
 
 
-@numba.njit(inline="always", cache=True)
+@numba.njit(inline="always", fastmath=True, cache=True)
+def sincos_2pi(u):  # pragma: no cover - compiled
+    """cos(2 pi u) and sin(2 pi u) for u in (0, 1), by polynomials (within 1e-6 of the exact values).
+
+    With x = pi (2u - 1) in (-pi, pi), cos(2 pi u) = -cos x and sin(2 pi u) = -sin x; x is halved
+    to h in (-pi/2, pi/2), where Taylor polynomials of degree 11 and 12 are accurate to 6e-8 and 5e-9,
+    and doubled back (sin x = 2 sin h cos h, cos x = 1 - 2 sin^2 h). Plain arithmetic, so the loop
+    vectorises, unlike the libm `sinf` and `cosf` calls that made Box-Muller three times slower.
+    """
+    h = np.float32(np.pi) * (u - np.float32(0.5))
+    h2 = h * h
+    s = h * (S1 + h2 * (S3 + h2 * (S5 + h2 * (S7 + h2 * (S9 + h2 * S11)))))
+    c = C0 + h2 * (C2 + h2 * (C4 + h2 * (C6 + h2 * (C8 + h2 * (C10 + h2 * C12)))))
+    return np.float32(2.0) * s * s - np.float32(1.0), np.float32(-2.0) * s * c
+
+
+@numba.njit(inline="always", fastmath=True, cache=True)
 def box_muller(a, b):  # pragma: no cover - compiled
     """Two independent standard normals (float32) from two words."""
     r = np.sqrt(np.float32(-2.0) * np.log(uniform(a)))
-    theta = TWO_PI * uniform(b)
-    return r * np.cos(theta), r * np.sin(theta)
+    cos_t, sin_t = sincos_2pi(uniform(b))
+    return r * cos_t, r * sin_t
 
 
 @numba.njit(cache=True, parallel=True)
