@@ -31,6 +31,10 @@ from simulation.rng import STREAMS
 
 MASK32 = 0xFFFFFFFF
 DAY_OFFSET = 1 << 31  # days before day 0 (settling, burn-in) are negative; the counter word is unsigned
+# Threads pay off only for large populations: waking numba's thread pool costs tens of microseconds
+# on a quiet machine and milliseconds on a busy one, against about 10 ns a person on one thread.
+PARALLEL_FROM = 200_000
+PARALLEL_CHUNK = 32_768
 
 
 def splitmix64(x: int) -> int:
@@ -60,7 +64,17 @@ def kernels():
     under `__pycache__` loads them)."""
     from simulation import philox_kernels
 
-    return philox_kernels.daily_noise, philox_kernels.blocks
+    return philox_kernels.daily_noise, philox_kernels.blocks, philox_kernels.daily_noise_parallel
+
+
+def warm_up() -> None:
+    """Load (or compile) every kernel now, so that no later call pays for it."""
+    serial, blocks, parallel = kernels()
+    normal, uniforms = np.empty((4, 2), np.float32), np.empty((3, 2), np.float32)
+    words = (np.uint32(1), np.uint32(2), np.uint32(3), np.uint32(4), np.uint32(5))
+    serial(normal, uniforms, *words)
+    parallel(normal, uniforms, *words, PARALLEL_CHUNK)
+    blocks(np.zeros((1, 4), np.uint32), np.uint32(0), np.uint32(0))
 
 
 def philox_blocks(counters: np.ndarray, key: tuple[int, int]) -> np.ndarray:
@@ -73,7 +87,16 @@ def fill_daily_noise(normal: np.ndarray, uniforms: np.ndarray, seed: int, replic
     """Person i's four normals and three uniforms of `day` into column i of `normal` and `uniforms`."""
     k0, k1 = key_of(seed, replicate)
     day_word = (int(day) + DAY_OFFSET) & MASK32
-    kernels()[0](
-        normal, uniforms, np.uint32(k0), np.uint32(k1), np.uint32(day_word),
-        np.uint32(purpose_word("daily", 0)), np.uint32(purpose_word("daily", 1)),
-    )  # fmt: skip
+    serial, _, parallel = kernels()
+    args = (normal, uniforms, np.uint32(k0), np.uint32(k1), np.uint32(day_word))
+    args += (np.uint32(purpose_word("daily", 0)), np.uint32(purpose_word("daily", 1)))
+    if normal.shape[1] >= PARALLEL_FROM and _threads() > 1:
+        parallel(*args, PARALLEL_CHUNK)
+    else:
+        serial(*args)
+
+
+def _threads() -> int:
+    import numba
+
+    return numba.get_num_threads()

@@ -68,11 +68,10 @@ def box_muller(a, b):  # pragma: no cover - compiled
     return r * cos_t, r * sin_t
 
 
-@numba.njit(cache=True, parallel=True)
-def daily_noise(normal, uniforms, k0, k1, day_word, word_a, word_b):  # pragma: no cover - compiled
-    """Fill normal (4, n) and uniforms (3, n) with person i's draws of one day, in parallel over people."""
-    n = normal.shape[1]
-    for i in numba.prange(n):
+@numba.njit(inline="always", fastmath=True, cache=True)
+def fill_people(normal, uniforms, k0, k1, day_word, word_a, word_b, lo, hi):  # pragma: no cover - compiled
+    """Person i's draws of one day into column i of normal (4, n) and uniforms (3, n), for lo <= i < hi."""
+    for i in range(lo, hi):
         p = u32(i)
         a0, a1, a2, a3 = philox4x32_10(p, day_word, u32(0), word_a, k0, k1)
         z0, z1 = box_muller(a0, a1)
@@ -85,6 +84,20 @@ def daily_noise(normal, uniforms, k0, k1, day_word, word_a, word_b):  # pragma: 
         uniforms[0, i] = uniform(b0)
         uniforms[1, i] = uniform(b1)
         uniforms[2, i] = uniform(b2)
+
+
+@numba.njit(fastmath=True, cache=True)
+def daily_noise(normal, uniforms, k0, k1, day_word, word_a, word_b):  # pragma: no cover - compiled
+    """One day's draws for everyone, on the calling thread."""
+    fill_people(normal, uniforms, k0, k1, day_word, word_a, word_b, 0, normal.shape[1])
+
+
+@numba.njit(fastmath=True, cache=True, parallel=True)
+def daily_noise_parallel(normal, uniforms, k0, k1, day_word, word_a, word_b, chunk):  # pragma: no cover - compiled
+    """One day's draws for everyone, chunks of `chunk` people spread over numba's threads."""
+    n = normal.shape[1]
+    for c in numba.prange((n + chunk - 1) // chunk):
+        fill_people(normal, uniforms, k0, k1, day_word, word_a, word_b, c * chunk, min(n, (c + 1) * chunk))
 
 
 @numba.njit(cache=True)
