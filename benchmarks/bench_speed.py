@@ -27,6 +27,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -54,18 +55,29 @@ def _pin_to_one_core() -> int | None:
     return core
 
 
-def _scenario(size: int, seed: int):
+def _scenario(size: int, seed: int, engine: str = "numpy"):
     from simulation import Scenario
 
-    return Scenario(population=size, seed=seed, settle_days=0, burn_in_days=0)
+    return Scenario(population=size, seed=seed, settle_days=0, burn_in_days=0, engine=engine)
 
 
-def work_vectorised(size: int, days: int, repeats: int, seed: int) -> dict:
+def _set_threads(threads: int) -> None:
+    import numba
+
+    numba.set_num_threads(threads)
+
+
+def work_vectorised(size: int, days: int, repeats: int, seed: int, engine: str = "numpy", threads: int = 1) -> dict:
     from simulation import PainCycleModel
 
+    if engine == "compiled":  # load the cached kernels before the clock starts
+        from simulation.counter_rng import warm_up
+
+        warm_up()
+        _set_threads(threads)
     baseline = _peak_rss_mb()
     start = time.perf_counter()
-    model = PainCycleModel(_scenario(size, seed), seed=seed, burn_in_days=0, agent_views=False)
+    model = PainCycleModel(_scenario(size, seed, engine), seed=seed, burn_in_days=0, agent_views=False)
     construction = time.perf_counter() - start
     loops = []
     for _ in range(repeats):
@@ -87,7 +99,55 @@ def work_vectorised(size: int, days: int, repeats: int, seed: int) -> dict:
     }
 
 
-def work_reference(size: int, days: int, repeats: int, seed: int) -> dict:
+def work_draws(size: int, days: int, repeats: int, seed: int, engine: str = "numpy", threads: int = 1) -> dict:
+    """The day's random numbers alone (4 normals and 3 uniforms per person): numpy's SFC64 stream
+    as the numpy engine draws them, or the compiled engine's Philox kernel."""
+    import numpy as np
+
+    from simulation.counter_rng import fill_daily_noise, warm_up
+    from simulation.rng import stream
+    from simulation.rules.daily import DailyNoise
+
+    noise = DailyNoise.allocate(size)
+    if engine == "numpy":
+        rng = stream(seed, 0, "daily")
+
+        def draw(day: int) -> None:
+            noise.draw(rng)
+    else:
+        warm_up()
+        _set_threads(threads)
+
+        def draw(day: int) -> None:
+            fill_daily_noise(noise.normal, noise.uniform, seed, 0, day)
+
+    draw(-1)
+    loops = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for day in range(days):
+            draw(day)
+        loops.append(time.perf_counter() - start)
+    stepping = statistics.median(loops)
+    assert np.isfinite(noise.normal).all()
+    return {"stepping_s": stepping, "person_days_per_s": size * days / stepping, "best_s": min(loops)}
+
+
+def work_compile(size: int, days: int, repeats: int, seed: int, engine: str = "compiled", threads: int = 1) -> dict:
+    """Time to the first compiled draw in a fresh process: compiling when numba's cache (set by
+    NUMBA_CACHE_DIR) is empty, loading it when it is not; includes importing numba."""
+    import numpy as np
+
+    start = time.perf_counter()
+    from simulation.counter_rng import fill_daily_noise, warm_up
+
+    fill_daily_noise(np.empty((4, 10), np.float32), np.empty((3, 10), np.float32), seed, 0, 0)
+    first = time.perf_counter() - start
+    warm_up()
+    return {"first_draw_s": first, "all_kernels_s": time.perf_counter() - start}
+
+
+def work_reference(size: int, days: int, repeats: int, seed: int, engine: str = "numpy", threads: int = 1) -> dict:
     sys.path.insert(0, str(HERE))
     from per_agent_reference import ReferenceModel
 
@@ -117,22 +177,150 @@ def work_reference(size: int, days: int, repeats: int, seed: int) -> dict:
     }
 
 
-WORKERS = {"vectorised": work_vectorised, "reference": work_reference}
+WORKERS = {"vectorised": work_vectorised, "reference": work_reference, "draws": work_draws, "compile": work_compile}
 
 
-def run_worker(kind: str, size: int, days: int, repeats: int, seed: int, pin: bool) -> dict:
-    """Run one measurement in a fresh interpreter and return its JSON result."""
+def run_worker(
+    kind: str,
+    size: int,
+    days: int,
+    repeats: int,
+    seed: int,
+    pin: bool,
+    engine: str = "numpy",
+    threads: int = 1,
+    env: dict | None = None,
+) -> dict:
+    """Run one measurement in a fresh interpreter and return its JSON result (pinned to one core
+    when `pin` and `threads` is 1; with more threads the worker may use every core)."""
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", kind]
     command += ["--size", str(size), "--days", str(days), "--repeats", str(repeats), "--seed", str(seed)]
-    if not pin:
+    command += ["--engine", engine, "--threads", str(threads)]
+    if not pin or threads > 1:
         command.append("--no-pin")
-    env = {**os.environ, **SINGLE_THREAD_ENV}
+    env = {**os.environ, **SINGLE_THREAD_ENV, **(env or {})}
     done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"{kind} worker ({size} people, {days} days) failed:\n{done.stderr}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    result.update({"kind": kind, "size": size, "days": days})
+    result.update({"kind": kind, "size": size, "days": days, "engine": engine, "threads": threads})
     return result
+
+
+def measure_engines(args) -> dict:
+    """The compiled engine against the numpy engine at each size, the cost of the day's draws
+    under each, 2 threads against 1 at the largest size, and the kernels' first-compile time."""
+    out: dict = {"compiled": {}, "draws_numpy": {}, "draws_compiled": {}}
+    for size in sorted(args.sizes):
+        print(f"compiled engine: {size:,} people x {args.days} days ...", file=sys.stderr, flush=True)
+        out["compiled"][size] = run_worker("vectorised", size, args.days, args.repeats, args.seed, args.pin, "compiled")
+        print(f"draws alone: {size:,} people x {args.days} days ...", file=sys.stderr, flush=True)
+        for engine in ("numpy", "compiled"):
+            draws = run_worker("draws", size, args.days, args.repeats, args.seed, args.pin, engine)
+            out[f"draws_{engine}"][size] = draws
+    largest = max(args.sizes)
+    print(f"2 threads: {largest:,} people ...", file=sys.stderr, flush=True)
+    out["draws_2"] = run_worker("draws", largest, args.days, args.repeats, args.seed, args.pin, "compiled", 2)
+    out["compiled_2"] = run_worker("vectorised", largest, args.days, args.repeats, args.seed, args.pin, "compiled", 2)
+    with tempfile.TemporaryDirectory() as cache:
+        print("first compile ...", file=sys.stderr, flush=True)
+        env = {"NUMBA_CACHE_DIR": cache}
+        out["compile_cold"] = run_worker("compile", 10, 1, 1, args.seed, args.pin, "compiled", env=env)
+        out["compile_cached"] = run_worker("compile", 10, 1, 1, args.seed, args.pin, "compiled", env=env)
+    return out
+
+
+def _best(result: dict) -> dict:
+    """A measurement's best loop as person-days/s: on a shared machine the least disturbed loop."""
+    best = result.get("stepping_best_s", result.get("best_s", result["stepping_s"]))
+    return {**result, "person_days_per_s": result["size"] * result["days"] / best}
+
+
+def engine_report(args, vector: dict[int, dict], engines: dict) -> str:
+    """The engines section of the report, with the issue's targets side by side."""
+    ns = lambda r: 1e9 / r["person_days_per_s"]  # noqa: E731
+    vector = {size: _best(r) for size, r in vector.items()}
+    engines = {
+        key: ({size: _best(r) for size, r in value.items()} if key in ("compiled", "draws_numpy", "draws_compiled")
+              else _best(value) if "stepping_s" in value else value)
+        for key, value in engines.items()
+    }  # fmt: skip
+    lines = [
+        "## Engines: numpy (SFC64 streams, the default) and compiled (counter-based Philox draws)",
+        "",
+        "Both engines run the same numpy rules; they differ in where the day's 4 normals and 3 "
+        "uniforms per person come from. 'Draws alone' times only those numbers: numpy's "
+        "`DailyNoise.draw` from SFC64, or the compiled Philox4x32-10 kernel (`simulation/philox_kernels.py`). "
+        f"One core each unless the threads column says 2. Best of {args.repeats} loops of {args.days} days "
+        "(the machine is shared: the least disturbed loop is the fairest comparison).",
+        "",
+        "| people | numpy engine (person-days/s) | compiled engine (person-days/s) | compiled / numpy "
+        "| numpy draws alone (ns / person-day) | compiled draws alone (ns / person-day) "
+        "| draws' share of the numpy engine's day | numpy engine's day / numpy draws |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size in sorted(engines["compiled"]):
+        v, c = vector[size], engines["compiled"][size]
+        dn, dc = engines["draws_numpy"][size], engines["draws_compiled"][size]
+        lines.append(
+            f"| {_people(size)} | {_n(v['person_days_per_s'], 0)} | {_n(c['person_days_per_s'], 0)} "
+            f"| {_n(c['person_days_per_s'] / v['person_days_per_s'], 2)}x | {_n(ns(dn), 1)} | {_n(ns(dc), 1)} "
+            f"| {_n(100 * ns(dn) / ns(v), 0)}% | {_n(ns(v) / ns(dn), 2)} |"
+        )
+    largest = max(engines["compiled"])
+    one_draw, two_draw = engines["draws_compiled"][largest], engines["draws_2"]
+    one_model, two_model = engines["compiled"][largest], engines["compiled_2"]
+    grown = one_model["peak_rss_mb"] - one_model["baseline_rss_mb"]
+    lines += [
+        "",
+        f"### 2 threads against 1 ({_people(largest)} people)",
+        "",
+        "| | 1 thread (person-days/s) | 2 threads (person-days/s) | 2 / 1 |",
+        "|---|---:|---:|---:|",
+        f"| compiled draws alone | {_n(one_draw['person_days_per_s'], 0)} | {_n(two_draw['person_days_per_s'], 0)} "
+        f"| {_n(two_draw['person_days_per_s'] / one_draw['person_days_per_s'], 2)}x |",
+        f"| compiled engine, whole day | {_n(one_model['person_days_per_s'], 0)} "
+        f"| {_n(two_model['person_days_per_s'], 0)} "
+        f"| {_n(two_model['person_days_per_s'] / one_model['person_days_per_s'], 2)}x |",
+        "",
+        "Only the draws are threaded (numba `prange` over people); the rules are single-threaded "
+        "numpy, so the whole day gains little from a second thread.",
+        "",
+        "### First compile",
+        "",
+        "Seconds in a fresh process, importing numba included: to the first day's draws (the serial "
+        "kernel), and to every kernel ready (serial, parallel, blocks).",
+        "",
+        "| numba cache | first draws (s) | every kernel (s) |",
+        "|---|---:|---:|",
+        f"| empty (after install or an edit) | {_n(engines['compile_cold']['first_draw_s'], 1)} "
+        f"| {_n(engines['compile_cold']['all_kernels_s'], 1)} |",
+        f"| filled (every later run) | {_n(engines['compile_cached']['first_draw_s'], 1)} "
+        f"| {_n(engines['compile_cached']['all_kernels_s'], 1)} |",
+        "",
+        "### The issue's targets, from this run",
+        "",
+        "| target | aim | measured | met |",
+        "|---|---|---:|---|",
+    ]
+    best = max(one_model["person_days_per_s"], vector[largest]["person_days_per_s"])
+    day_vs_draws = (1e9 / best) / ns(engines["draws_numpy"][largest])
+    bytes_per_person = grown * 2**20 / largest
+    ten_years = largest * (3650 + 365 + 700) / best / 60  # settling (700 days at 10x) and burn-in, same step cost
+    threads = two_model["person_days_per_s"] / one_model["person_days_per_s"]
+    lines += [
+        f"| whole model at {_people(largest)} people, one core | >= 30 M person-days/s | "
+        f"{_n(best / 1e6, 1)} M | {'yes' if best >= 30e6 else 'no'} |",
+        f"| a model day against numpy drawing today's numbers | <= 1x | {_n(day_vs_draws, 2)}x | "
+        f"{'yes' if day_vs_draws <= 1 else 'no'} |",
+        f"| two cores on one replicate | >= 1.7x | {_n(threads, 2)}x | {'yes' if threads >= 1.7 else 'no'} |",
+        f"| memory at {_people(largest)} people | <= 250 bytes/person | {_n(bytes_per_person, 0)} | "
+        f"{'yes' if bytes_per_person <= 250 else 'no'} |",
+        f"| {_people(largest)} people x 10 years with settling and burn-in, one core | < 5 min | "
+        f"{_n(ten_years, 1)} min (extrapolated) | {'yes' if ten_years < 5 else 'no'} |",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 # -- the report -------------------------------------------------------------------------------
@@ -156,7 +344,16 @@ def machine() -> dict[str, str]:
         "python": platform.python_version(),
         "numpy": numpy.__version__,
         "mesa": mesa.__version__,
+        "load": _load(),
     }
+
+
+def _load() -> str:
+    """The 1-minute load average (runnable processes on the machine, everyone's), or '?'."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "?"
 
 
 def _n(value: float, digits: int = 2) -> str:
@@ -174,6 +371,8 @@ def report(args, info: dict, vector: dict[int, dict], reference: dict[int, dict]
         f"- date: {info['date']}",
         f"- machine: {info['nproc']} logical CPUs ({info['cpu']}), {info['os']}",
         f"- python {info['python']}, numpy {info['numpy']}, mesa {info['mesa']}",
+        f"- load average (1 min, the whole machine's) at the start: {info['load']}, at the end: {_load()}; "
+        f"above {info['nproc']} the cores were shared with other work and the timings are slower and noisier",
         f"- command: `python benchmarks/bench_speed.py {' '.join(args.argv)}`",
         "- every measurement ran in a fresh subprocess"
         + (", pinned to one CPU core" if args.pin else "")
@@ -243,7 +442,7 @@ def report(args, info: dict, vector: dict[int, dict], reference: dict[int, dict]
     lines += [
         "",
         "Notes: `model.step()` includes the day's outcome recording (population series every 7 days, a "
-        "100-person panel every day), as in real runs. The per-agent reference draws from Python's "
+        "50-person panel every 7 days), as in real runs. The per-agent reference draws from Python's "
         "`random` and computes in float64; the vectorised model draws from numpy SFC64 and computes "
         "in float32. Both implement the same rules (checked by `tests/test_reference_oracle.py`).",
         "",
@@ -276,12 +475,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-pin", dest="pin", action="store_false", help="do not pin workers to one core")
     parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--engine", default="numpy", help=argparse.SUPPRESS)
+    parser.add_argument("--threads", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.argv = sys.argv[1:] if argv is None else argv
 
     if args.worker:  # inside a measurement subprocess
         core = _pin_to_one_core() if args.pin else None
-        result = WORKERS[args.worker](args.size, args.days, args.repeats, args.seed)
+        result = WORKERS[args.worker](args.size, args.days, args.repeats, args.seed, args.engine, args.threads)
         result["core"] = core
         print(json.dumps(result))
         return
@@ -295,13 +496,14 @@ def main(argv: list[str] | None = None) -> None:
     for size in sorted(args.ref_sizes):
         print(f"per-agent reference: {size:,} people x {args.ref_days} days ...", file=sys.stderr, flush=True)
         reference[size] = run_worker("reference", size, args.ref_days, 1, args.seed, args.pin)
+    engines = measure_engines(args)
     year = None
     if args.full_year:
         people, days = FULL_YEAR
         print(f"full year: {people:,} people x {days} days ...", file=sys.stderr, flush=True)
         year = run_worker("vectorised", people, days, 1, args.seed, args.pin)
 
-    text = report(args, info, vector, reference, year)
+    text = report(args, info, vector, reference, year) + engine_report(args, vector, engines)
     print(text)
     args.output.write_text(text, encoding="utf-8")
     print(f"written to {args.output}", file=sys.stderr)

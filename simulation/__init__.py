@@ -23,9 +23,30 @@ def _quiet_interrupt(kind, value, tb, _default=_sys.excepthook):
 if _os.path.basename(_sys.argv[0] if _sys.argv else "") == "painsim":
     _sys.excepthook = _quiet_interrupt
 
-from simulation.model import PainCycleModel  # noqa: E402
-from simulation.parameters import ModelParams, parameter_rows  # noqa: E402
-from simulation.scenario import Scenario, ScenarioError, load_scenario, scenario_schema  # noqa: E402
+# The public names are loaded on first use (PEP 562), so `import simulation.cli` and `painsim --help`
+# do not pay for Mesa, pandas and the model's rules.
+_EXPORTS = {
+    "PainCycleModel": "simulation.model",
+    "ModelParams": "simulation.parameters",
+    "parameter_rows": "simulation.parameters",
+    "Scenario": "simulation.scenario",
+    "ScenarioError": "simulation.scenario",
+    "load_scenario": "simulation.scenario",
+    "scenario_schema": "simulation.scenario",
+}
+
+
+def __getattr__(name: str):
+    """Load a public name from its module the first time it is asked for."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'simulation' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ModelParams",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -127,6 +128,23 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar a
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the results as JSON on stdout (for scripts).")]
 
 
+class PanelChoice(StrEnum):
+    """How much of the panel a run writes: the scenario's sample, or a row every day."""
+
+    sample = "sample"
+    full = "full"
+
+
+PanelOpt = Annotated[
+    PanelChoice,
+    typer.Option(
+        "--panel",
+        help="panel.parquet: the scenario's sample (default: 50 people, a row a week) or `full` (a row every "
+        "day for the same people; about 7 times larger).",
+    ),
+]
+
+
 def _progress(quiet: bool, unit: str = "days") -> Progress:
     return Progress(
         TextColumn("{task.description}"),
@@ -157,12 +175,15 @@ def run(
     charts: ChartsOpt = True,
     quiet: QuietOpt = False,
     as_json: JsonOpt = False,
+    panel: PanelOpt = PanelChoice.sample,
 ) -> None:
     """Run a scenario's replicates and write one results folder (data, summary, panel, charts)."""
     from simulation.results import write_results
     from simulation.runner import default_jobs, run_scenario
 
     _check_jobs(jobs)
+    if panel is PanelChoice.full:
+        set_ = [*(set_ or []), "outputs.panel_every_days=1"]
     resolved = _resolved(scenario, set_, population, years, days, replicates, seed)
     check_out_root(out_dir)
     n_jobs = default_jobs(resolved.replicates) if jobs is None else jobs

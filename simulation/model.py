@@ -16,11 +16,12 @@ import pandas as pd
 from simulation.agents import RENAMED_COLUMNS, Person
 from simulation.interventions.base import InterventionSpec, Programme, apply_programmes
 from simulation.interventions.effects import Modifiers
+from simulation.noise import allocate_noise
 from simulation.outcomes import distributions, panel_rows, population_metrics
 from simulation.parameters import ModelParams
 from simulation.population import synthesise
 from simulation.rng import stream
-from simulation.rules import DailyNoise, advance_day
+from simulation.rules import advance_day
 from simulation.scenario import Scenario
 from simulation.settle import accelerated
 from simulation.status import ClinicalStatus
@@ -140,8 +141,8 @@ class PainCycleModel(mesa.Model):
             self.state = synthesise(size, self.params, stream(seed, replicate, "population"))
             self.status = ClinicalStatus(size, self.params.status)
             self._daily = stream(seed, replicate, "daily")
-            self._noise = DailyNoise.allocate(size)
             self.day = -burn_in - scenario.settle_days
+            self._noise = allocate_noise(scenario.engine, size, seed, replicate, self.day)
             settling = accelerated(self.params)
             for _ in range(scenario.settle_days):
                 self._advance(settling)

@@ -7,7 +7,6 @@ so each keeps its published prevalence exactly while being commoner at low SES.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtri
 
 from simulation.declare import ParamGroup, param
 from simulation.edges import edge
@@ -140,6 +139,8 @@ def _threshold(latent: np.ndarray, prevalence: float) -> np.ndarray:
         return np.zeros(latent.shape, bool)
     if prevalence >= 1.0:
         return np.ones(latent.shape, bool)
+    from scipy.special import ndtri  # scipy loads on first use, not with `painsim --help`
+
     return latent > ndtri(1.0 - prevalence)
 
 

@@ -24,9 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from simulation.inputs import InputError, short_path
+from simulation.panel_file import write_panel
 from simulation.rng import STREAMS, seed_sequence
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the model (Mesa, the rules) loads only when a run is written
     from simulation.runner import RunResult
 
 PACKAGES = (
@@ -283,8 +284,8 @@ def write_results(result: RunResult, out_root: str | Path = "results", charts: b
 
     The folder holds manifest.json, timeseries.parquet/.csv (one row per replicate and recorded
     day), summary.csv (end-of-run outcomes across replicates with 95% intervals), final.csv
-    (end-of-run outcomes per replicate), panel.parquet (sampled individuals' daily
-    trajectories), distributions.csv, and charts/ (HTML and PNG) unless charts are off.
+    (end-of-run outcomes per replicate), panel.parquet (sampled individuals'
+    trajectories, `simulation.panel_file`), distributions.csv, and charts/ (HTML and PNG) unless charts are off.
     """
     with atomic_folder(out_root, result.scenario.name) as (staging, final):
         series = result.series()
@@ -292,7 +293,7 @@ def write_results(result: RunResult, out_root: str | Path = "results", charts: b
         series.to_csv(staging / "timeseries.csv", index=False)
         result.summary().to_csv(staging / "summary.csv", index=False)
         result.final().to_csv(staging / "final.csv", index=False)
-        result.panel().to_parquet(staging / "panel.parquet", index=False)
+        write_panel(result.panel(), staging / "panel.parquet")
         distributions = result.distributions()
         distributions.to_csv(staging / "distributions.csv", index=False)
         treatments = result.treatments()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -47,10 +47,14 @@ class Outputs(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     record_every_days: int = Field(7, ge=1, le=365, description="Days between rows of the population series.")
-    panel_size: int = Field(
-        100, ge=0, le=100_000, description="Individuals followed day by day per replicate (the panel)."
+    panel_size: int = Field(50, ge=0, le=100_000, description="Individuals followed per replicate (the panel).")
+    panel_every_days: int = Field(
+        7,
+        ge=1,
+        le=365,
+        description="Days between panel rows (1 for daily trajectories: `painsim run --panel full`). The default "
+        "keeps a 10-year run's results folder near 10 MB; daily rows make the panel about 7 times larger.",
     )
-    panel_every_days: int = Field(1, ge=1, le=365, description="Days between panel rows.")
     charts: bool = Field(True, description="Write charts (HTML and PNG).")
 
 
@@ -101,6 +105,13 @@ class Scenario(BaseModel):
     )
     replicates: int = Field(5, ge=1, le=1000, description="Independent replicates (seeds split from `seed`).")
     seed: int = Field(20261126, ge=0, le=2**63 - 1, description="The run's seed; replicates derive from it.")
+    engine: Literal["numpy", "compiled"] = Field(
+        "numpy",
+        description="Where the day's random numbers come from. `numpy`: SFC64 streams (the validated default). "
+        "`compiled`: counter-based Philox4x32-10 draws made by a compiled kernel (numba), a pure function of "
+        "(seed, replicate, day, person): the same in distribution, different numbers (see "
+        "`simulation.counter_rng`). The daily rules are the same numpy rules under both.",
+    )
     parameters_from: str | None = Field(
         None,
         description="A fit file (as `painsim calibrate` writes it) whose fitted parameters this scenario uses, "

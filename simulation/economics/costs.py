@@ -23,14 +23,16 @@ assumption the report states; it affects levels more than differences between st
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from simulation.declare import ParamGroup, param
 from simulation.uncertainty import Uncertainty
 from simulation.units import DAYS_PER_YEAR
+
+if TYPE_CHECKING:  # pandas is loaded by whoever passes a frame; `painsim --help` does not pay for it
+    import pandas as pd
 
 # US CPI-U, U.S. city average, all items, annual averages (1982-84 = 100).
 CPI_SOURCE = "BLS CPI-U"
