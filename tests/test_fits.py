@@ -89,3 +89,23 @@ def test_apply_fit_command_dry_run_changes_nothing(tmp_path):
     assert done.returncode == 0, done.stderr
     assert f"pain.from_mood: {ModelParams().pain.from_mood:.4g} -> 0.5" in done.stdout
     assert _git_status() == before
+
+
+def test_a_calibration_rerun_with_its_study_redoes_no_finished_task(tmp_path):
+    """--study keeps the finished trials (Optuna) and every measured replicate (the task cache
+    beside it): the same command again runs no new simulation."""
+    targets = tmp_path / "targets.yaml"
+    targets.write_text(TINY_TARGETS)
+    study = tmp_path / "fit.db"
+    command = [sys.executable, "-m", "simulation.cli", "calibrate", "--targets", str(targets), "--trials", "2",
+               "-n", "300", "-r", "1", "--set", "settle_days=10", "--set", "burn_in_days=20", "--jobs", "1",
+               "--study", str(study), "--out", str(tmp_path / "out"), "-q"]  # fmt: skip
+    first = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert first.returncode == 0, first.stderr
+    cache = tmp_path / "fit.db.cache"
+    files = sorted(p.name for p in cache.rglob("*.pkl"))
+    assert 1 <= len(files) <= 2  # one replicate per distinct point (the best is measured again: a cache hit)
+    stamps = {p: p.stat().st_mtime_ns for p in cache.rglob("*.pkl")}
+    again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert {p: p.stat().st_mtime_ns for p in cache.rglob("*.pkl")} == stamps
