@@ -102,11 +102,17 @@ def calibrate(
     targets: Targets,
     n_trials: int,
     storage: str | Path,
-    jobs: int = 1,
+    jobs: int | None = 1,
     progress=None,
+    dask: str | None = None,
+    cache=None,
 ):
     """Fit `targets.free_parameters` of `scenario` to the fitted targets. Returns (study, best values,
-    simulated values at the best point)."""
+    simulated values at the best point).
+
+    Every evaluation's replicates run on one executor kept for the whole fit (`jobs` local
+    processes, or Dask with `dask`); with a `cache` (`simulation.study.ResultCache`), replicates
+    already measured at a point are not run again."""
     fitted = [t for t in targets.targets if t.fit]
     if not fitted:
         raise ValueError("no target is marked `fit: true`")
@@ -114,18 +120,23 @@ def calibrate(
         raise ValueError("the targets file lists no free_parameters")
     use_cohort = any(t.measure.kind == "cohort" for t in fitted)
 
-    def objective(values: dict[str, float]) -> float:
-        per_replicate = measure(with_parameters(scenario, values), targets, jobs=jobs, cohort=use_cohort)
-        return loss(targets, per_replicate.mean(numeric_only=True).to_dict())
+    from simulation.study import study_executor
 
-    start = {}
-    for path in targets.free_parameters:
-        group, _, name = path.partition(".")
-        start[path] = getattr(getattr(scenario.parameters, group), name)
-    study = fit(objective, targets.free_parameters, n_trials, storage, seed=scenario.seed, start=start,
-                progress=progress)  # fmt: skip
-    best = dict(study.best_params)
-    simulated = measure(with_parameters(scenario, best), targets, jobs=jobs, cohort=use_cohort)
+    with study_executor(jobs, dask, tasks=scenario.replicates) as executor:
+
+        def objective(values: dict[str, float]) -> float:
+            point = with_parameters(scenario, values)
+            per_replicate = measure(point, targets, cohort=use_cohort, executor=executor, cache=cache)
+            return loss(targets, per_replicate.mean(numeric_only=True).to_dict())
+
+        start = {}
+        for path in targets.free_parameters:
+            group, _, name = path.partition(".")
+            start[path] = getattr(getattr(scenario.parameters, group), name)
+        study = fit(objective, targets.free_parameters, n_trials, storage, seed=scenario.seed, start=start,
+                    progress=progress)  # fmt: skip
+        best = dict(study.best_params)
+        simulated = measure(with_parameters(scenario, best), targets, cohort=use_cohort, executor=executor, cache=cache)
     return study, best, simulated.mean(numeric_only=True).to_dict()
 
 

@@ -442,3 +442,147 @@ def validation_chart(table: pd.DataFrame, name: str = "") -> alt.Chart:
             "(in band only if the whole interval is inside)",
         )
     )
+
+
+def _outcome_panel(outcome: str, percent: bool = True) -> str:
+    """A panel title with the outcome's unit: shares as % of adults (or as a share, 0-1, where the
+    values are not scaled), means in their units."""
+    if _is_share(outcome):
+        return f"{LABELS.get(outcome, outcome)} ({'% of adults' if percent else 'share of adults, 0-1'})"
+    return UNIT_LABELS.get(outcome, LABELS.get(outcome, outcome))
+
+
+def sweep_chart(summary: pd.DataFrame, key: str, keys: list[str], population: int, years: float,
+                replicates: int) -> alt.FacetChart:  # fmt: skip
+    """Each outcome against one varied key: mean across replicates with its 95% interval, one
+    panel per outcome; with other keys varied too, one colour per combination of their values."""
+    data = summary.copy()
+    share = data["outcome"].map(_is_share)
+    for col in ("mean", "ci95_low", "ci95_high"):
+        data[col] = np.where(share, data[col] * 100.0, data[col])
+    data["panel"] = data["outcome"].map(_outcome_panel)
+    data["x"] = data[key]
+    others = [k for k in keys if k != key]
+    data["others"] = [", ".join(f"{k.split('.')[-1]}={row[k]:.3g}" if isinstance(row[k], float)
+                                else f"{k.split('.')[-1]}={row[k]}" for k in others)
+                      for _, row in data.iterrows()] if others else "all points"  # fmt: skip
+    numeric = pd.api.types.is_numeric_dtype(data["x"]) and not pd.api.types.is_bool_dtype(data["x"])
+    x = alt.X("x:Q" if numeric else "x:N", title=key, scale=alt.Scale(zero=False) if numeric else alt.Undefined)
+    many = data["others"].nunique() > 1
+    colour = (alt.Color("others:N", title="other varied values", scale=alt.Scale(range=list(PALETTE)))
+              if many and data["others"].nunique() <= len(PALETTE) else alt.value(PALETTE[0]))  # fmt: skip
+    base = alt.Chart(data)
+    tooltip = [alt.Tooltip("x:Q" if numeric else "x:N", title=key), "panel:N", alt.Tooltip("mean:Q", format=".3f"),
+               alt.Tooltip("ci95_low:Q", format=".3f", title="95% low"),
+               alt.Tooltip("ci95_high:Q", format=".3f", title="95% high")]  # fmt: skip
+    layers = [base.mark_point(filled=True, size=40).encode(x=x, y=alt.Y("mean:Q", title=None,
+                                                                        scale=alt.Scale(zero=False)),
+                                                           color=colour, tooltip=tooltip)]  # fmt: skip
+    if data["ci95_low"].notna().any():
+        layers.insert(0, base.mark_rule().encode(x=x, y="ci95_low:Q", y2="ci95_high:Q", color=colour))
+    if data.groupby(["outcome", "others"])["x"].nunique().max() > 1 and data["others"].nunique() <= len(PALETTE):
+        layers.insert(0, base.mark_line(opacity=0.5).encode(x=x, y="mean:Q", color=colour, detail="others:N"))
+    band = "bars: 95% t-interval across replicates" if replicates >= 5 else "no interval (fewer than 5 replicates)"
+    return (
+        alt.layer(*layers)
+        .properties(width=220, height=160)
+        .facet(facet=alt.Facet("panel:N", title=None, sort=list(dict.fromkeys(data["panel"]))), columns=3)
+        .resolve_scale(y="independent")
+        .properties(
+            title=alt.Title(
+                f"End-of-run outcomes against {key}",
+                subtitle=[
+                    context(population, years, replicates, band=False),
+                    f"Dot: mean; {band}; the same people and random numbers at every point",
+                ],
+            )  # fmt: skip
+        )
+    )
+
+
+def _top(indices: pd.DataFrame, by: str, most: int) -> pd.DataFrame:
+    """The `most` highest-ranked parameters of each outcome, with the panel title."""
+    data = indices.sort_values(by, ascending=False).groupby("outcome", sort=False).head(most).copy()
+    data["panel"] = data["outcome"].map(lambda o: _outcome_panel(o, percent=False))
+    return data
+
+
+def _index_subtitle(population: int, years: float, replicates: int, what: str) -> list[str]:
+    per = f"mean of {replicates} replicates" if replicates > 1 else "1 replicate"
+    who = f"{population:,} simulated adults, {round(years, 2):g} years, {per} per point"
+    return [who, what]
+
+
+def morris_chart(indices: pd.DataFrame, kind: str, population: int, years: float, replicates: int,
+                 samples: int, most: int = 15) -> alt.FacetChart:  # fmt: skip
+    """Morris screening per outcome: `kind="scatter"` plots mu* against sigma (the top parameters
+    labelled), `kind="bars"` ranks the parameters by mu* with its bootstrap 95% interval."""
+    data = _top(indices, "mu_star", most)
+    data["low"] = (data["mu_star"] - data["mu_star_conf"]).clip(lower=0)
+    data["high"] = data["mu_star"] + data["mu_star_conf"]
+    base = alt.Chart(data)
+    tooltip = ["parameter:N", alt.Tooltip("mu_star:Q", format=".4g"), alt.Tooltip("mu_star_conf:Q", format=".4g"),
+               alt.Tooltip("sigma:Q", format=".4g")]  # fmt: skip
+    order = list(dict.fromkeys(data["panel"]))
+    if kind == "scatter":
+        layer = alt.layer(
+            base.mark_point(filled=True, size=50, color=PALETTE[0]).encode(
+                x=alt.X("mu_star:Q", title="mu* (mean absolute elementary effect)"),
+                y=alt.Y("sigma:Q", title="sigma (interactions, non-linearity)"), tooltip=tooltip),
+            base.transform_filter(alt.datum.rank <= 5).mark_text(align="left", dx=5, fontSize=9).encode(
+                x="mu_star:Q", y="sigma:Q", text="parameter:N"),
+        ).properties(width=230, height=180)  # fmt: skip
+        title = "Morris screening: mu* against sigma"
+        what = f"{samples} trajectories; labelled: the five largest mu*; far right = influential, high = interacting"
+        resolve = {"x": "independent", "y": "independent"}
+    else:
+        y = alt.Y("parameter:N", sort="-x", title=None)
+        layer = alt.layer(
+            base.mark_bar(color=PALETTE[0]).encode(x=alt.X("mu_star:Q", title="mu*"), y=y, tooltip=tooltip),
+            base.mark_rule(color="black").encode(x="low:Q", x2="high:Q", y=y),
+        ).properties(width=230, height=alt.Step(14))  # fmt: skip
+        title = "Morris screening: parameters ranked by mu*"
+        what = f"{samples} trajectories; bar: mu*; line: bootstrap 95% interval; the {most} largest per outcome"
+        resolve = {"x": "independent", "y": "independent"}
+    return (
+        layer.facet(facet=alt.Facet("panel:N", title=None, sort=order), columns=3)
+        .resolve_scale(**resolve)
+        .properties(title=alt.Title(title, subtitle=_index_subtitle(population, years, replicates, what)))
+    )
+
+
+def sobol_chart(indices: pd.DataFrame, population: int, years: float, replicates: int, samples: int,
+                most: int = 15) -> alt.FacetChart:  # fmt: skip
+    """Sobol indices per outcome: first-order S1 and total ST of each parameter, ranked by ST, with
+    bootstrap 95% intervals."""
+    top = _top(indices, "ST", most)
+    long = pd.concat(
+        [top.assign(index=name, value=top[name], low=top[name] - top[f"{name}_conf"],
+                    high=top[name] + top[f"{name}_conf"]) for name in ("ST", "S1")],
+        ignore_index=True,
+    )  # fmt: skip
+    long["sort_key"] = long.groupby(["outcome", "parameter"])["value"].transform("max")
+    base = alt.Chart(long)
+    y = alt.Y("parameter:N", sort=alt.EncodingSortField(field="sort_key", op="max", order="descending"), title=None)
+    legend = alt.Legend(labelExpr="datum.label == 'ST' ? 'ST (total)' : 'S1 (first order)'")
+    colour = alt.Color("index:N", title=None, scale=alt.Scale(domain=["ST", "S1"], range=[PALETTE[1], PALETTE[0]]),
+                       legend=legend)  # fmt: skip
+    layer = alt.layer(
+        base.mark_bar().encode(x=alt.X("value:Q", title="share of the outcome's variance"), y=y,
+                               yOffset=alt.YOffset("index:N", sort=["ST", "S1"]), color=colour,
+                               tooltip=["parameter:N", "index:N", alt.Tooltip("value:Q", format=".3f"),
+                                        alt.Tooltip("low:Q", format=".3f"), alt.Tooltip("high:Q", format=".3f")]),
+        base.mark_rule(color="black").encode(x="low:Q", x2="high:Q", y=y,
+                                             yOffset=alt.YOffset("index:N", sort=["ST", "S1"])),
+    ).properties(width=230, height=alt.Step(10))  # fmt: skip
+    what = f"{samples} base samples (Saltelli); bars: S1 and ST; lines: bootstrap 95% intervals"
+    return (
+        layer.facet(facet=alt.Facet("panel:N", title=None, sort=list(dict.fromkeys(long["panel"]))), columns=3)
+        .resolve_scale(x="independent", y="independent")
+        .properties(
+            title=alt.Title(
+                "Sobol indices: parameters ranked by total effect",
+                subtitle=_index_subtitle(population, years, replicates, what),
+            )
+        )  # fmt: skip
+    )

@@ -110,7 +110,7 @@ def _resolved(
 
 def _reproducing_command() -> str:
     """The command line that made a report, without the options that only say where and how to write it."""
-    dropped_with_value = {"--out", "-o", "--jobs", "-j"}
+    dropped_with_value = {"--out", "-o", "--jobs", "-j", "--dask"}
     dropped = {"-q", "--quiet", "--charts", "--no-charts"}
     words, skip = ["painsim"], False
     for word in sys.argv[1:]:
@@ -156,6 +156,15 @@ SeedOpt = Annotated[int | None, typer.Option(help="Run seed.")]
 JobsOpt = Annotated[
     int | None, typer.Option("--jobs", "-j", help="Worker processes (default: one per task, up to the cores).")
 ]
+DaskOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--dask",
+        metavar="SCHEDULER",
+        help="Run on a Dask cluster: its scheduler address (tcp://HOST:8786), or `local` to start one here "
+        "with --jobs workers. Needs: pip install 'painsim[dask]'.",
+    ),
+]
 OutOpt = Annotated[
     Path, typer.Option("--out", "-o", parser=_out_path, help="Folder under which the run's folder is made.")
 ]
@@ -196,6 +205,7 @@ def run(
     replicates: ReplicatesOpt = None,
     seed: SeedOpt = None,
     jobs: JobsOpt = None,
+    dask: DaskOpt = None,
     out_dir: OutOpt = Path("results"),
     set_: SetOpt = None,
     charts: ChartsOpt = True,
@@ -224,7 +234,7 @@ def run(
             progress.update(tasks[replicate], completed=done)
 
         try:
-            result = run_scenario(resolved, jobs=n_jobs, progress=advance)
+            result = run_scenario(resolved, jobs=n_jobs, progress=advance, dask=dask)
         except KeyboardInterrupt:
             _fail("interrupted; no results were written.", code=130)
     try:
@@ -264,6 +274,7 @@ def compare(
     replicates: ReplicatesOpt = None,
     seed: SeedOpt = None,
     jobs: JobsOpt = None,
+    dask: DaskOpt = None,
     out_dir: OutOpt = Path("results"),
     set_: SetOpt = None,
     charts: ChartsOpt = True,
@@ -306,7 +317,11 @@ def compare(
         }
         try:
             comparison = compare_scenarios(
-                resolved, ref, jobs=n_jobs, progress=lambda key, done: progress.update(tasks[key], completed=done)
+                resolved,
+                ref,
+                jobs=n_jobs,
+                progress=lambda key, done: progress.update(tasks[key], completed=done),
+                dask=dask,
             )
         except KeyboardInterrupt:
             _fail("interrupted; no results were written.", code=130)
@@ -333,6 +348,7 @@ def trial(
     replicates: ReplicatesOpt = None,
     seed: SeedOpt = None,
     jobs: JobsOpt = None,
+    dask: DaskOpt = None,
     out_dir: OutOpt = Path("results"),
     charts: ChartsOpt = True,
     quiet: QuietOpt = False,
@@ -358,7 +374,7 @@ def trial(
         for t in trials:
             task = progress.add_task(t.name, total=t.replicates)
             try:
-                results.append(run_trial(t, jobs=jobs, progress=lambda r, task=task: progress.advance(task)))
+                results.append(run_trial(t, jobs=jobs, progress=lambda r, task=task: progress.advance(task), dask=dask))
             except ValueError as exc:
                 _fail(str(exc))
             except KeyboardInterrupt:
@@ -417,6 +433,7 @@ def validate(
     replicates: ReplicatesOpt = None,
     seed: SeedOpt = None,
     jobs: JobsOpt = None,
+    dask: DaskOpt = None,
     out_dir: OutOpt = Path("results"),
     set_: SetOpt = None,
     charts: ChartsOpt = True,
@@ -441,7 +458,7 @@ def validate(
     with _progress(quiet, "replicates") as progress:
         task = progress.add_task("validating", total=resolved.replicates)
         table, per_replicate, wall = run_validation(resolved, loaded, jobs=n_jobs,
-                                                    progress=lambda: progress.advance(task))  # fmt: skip
+                                                    progress=lambda: progress.advance(task), dask=dask)  # fmt: skip
     folder = write_validation(
         table, per_replicate, resolved, loaded, wall, out_dir, charts=charts, command=_reproducing_command()
     )
@@ -496,6 +513,7 @@ def calibrate(
     replicates: ReplicatesOpt = None,
     seed: SeedOpt = None,
     jobs: JobsOpt = None,
+    dask: DaskOpt = None,
     out_dir: OutOpt = Path("results"),
     set_: SetOpt = None,
     quiet: QuietOpt = False,
@@ -530,6 +548,9 @@ def calibrate(
     if output is not None:
         check_out_file(output, "--output")
     n_jobs = default_jobs(resolved.replicates) if jobs is None else jobs
+    from simulation.study import ResultCache
+
+    cache = ResultCache(study.with_name(study.name + ".cache")) if study is not None else None  # resumes with it
     with atomic_folder(out_dir, f"calibrate-{resolved.name}") as (staging, folder):
         study_path = study if study is not None else staging / "study.db"
         if not quiet:
@@ -543,7 +564,7 @@ def calibrate(
             task = progress.add_task("trials", total=trials)
             try:
                 result, best, simulated = run_calibration(
-                    resolved, loaded, trials, study_path, jobs=n_jobs,
+                    resolved, loaded, trials, study_path, jobs=n_jobs, dask=dask, cache=cache,
                     progress=lambda done, best: progress.update(task, completed=done,
                                                                 description=f"trials (best {best:.3g})"),
                 )  # fmt: skip
@@ -601,6 +622,8 @@ def cohort(
     incidence: Annotated[float, typer.Option("--incidence-years", help="Window for new chronic pain.")] = 3.0,
     population: PopulationOpt = None,
     seed: SeedOpt = None,
+    jobs: JobsOpt = None,
+    dask: DaskOpt = None,
     out_dir: OutOpt = Path("results"),
     set_: SetOpt = None,
     quiet: QuietOpt = False,
@@ -610,22 +633,22 @@ def cohort(
     to a new results folder and print them."""
     import pandas as pd
 
-    from simulation.cohort import run_cohort
-    from simulation.results import atomic_folder, git_revision, list_files, package_versions
+    from simulation.cohort import cohort_statistics
+    from simulation.results import atomic_folder, write_manifest
+    from simulation.study import study_manifest
 
     resolved = _resolved(scenario, set_, population, seed=seed)
     _check_cohort(sample, resolved.population, follow_up, incidence, "painsim cohort --sample/--follow-up-years")
     check_out_root(out_dir)
-    stats = run_cohort(resolved, sample, follow_up, incidence).statistics()
+    stats = cohort_statistics(resolved, sample, follow_up, incidence, jobs=jobs, dask=dask)
     with atomic_folder(out_dir, f"cohort-{resolved.name}") as (staging, folder):
         pd.DataFrame({"statistic": list(stats), "value": list(stats.values())}).to_csv(
             staging / "statistics.csv", index=False
         )
-        info = {"painsim_results_version": 1, "scenario": resolved.resolved(),
-                "cohort": {"sample": sample, "follow_up_years": follow_up, "incidence_years": incidence},
-                "versions": package_versions(), "git": git_revision(), "command": sys.argv}  # fmt: skip
-        info["files"] = [*list_files(staging), "manifest.json"]
-        (staging / "manifest.json").write_text(json.dumps(info, indent=2, default=str) + "\n")
+        write_manifest(staging, study_manifest(
+            scenario=resolved.resolved(),
+            cohort={"sample": sample, "follow_up_years": follow_up, "incidence_years": incidence},
+        ))  # fmt: skip
     if as_json:
         print(json.dumps({"folder": str(folder), "statistics": stats}, indent=2))
         return
@@ -726,5 +749,9 @@ def schema(
         err.print(f"painsim: wrote {output}")
 
 
-if __name__ == "__main__":
-    app()
+from simulation import cli_studies  # noqa: E402, F401 - registers sweep and sensitivity on `app`
+
+if __name__ == "__main__":  # `python -m simulation.cli`: the app of the imported module, with every command
+    from simulation.cli import app as _app
+
+    _app()

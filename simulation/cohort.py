@@ -246,3 +246,22 @@ def run_cohort(
         recurrence,
         last,
     )
+
+
+def _cohort_task(scenario: Scenario, sample_size, follow_up_years, incidence_years) -> dict[str, float]:
+    return run_cohort(scenario, sample_size, follow_up_years, incidence_years).statistics()
+
+
+def cohort_statistics(
+    scenario: Scenario,
+    sample_size: int | None = None,
+    follow_up_years: float = 9.0,
+    incidence_years: float = 3.0,
+    jobs: int | None = None,
+    dask: str | None = None,
+) -> dict[str, float]:
+    """`run_cohort(...).statistics()` as a study task: here, in a worker process or on Dask."""
+    from simulation.study import Task, run_study
+
+    task = Task(0, _cohort_task, (scenario, sample_size, follow_up_years, incidence_years))
+    return run_study([task], jobs=jobs, dask=dask)[0]

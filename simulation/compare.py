@@ -8,7 +8,6 @@ noise, and paired differences across replicates get tight intervals.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.intervals import interval_note, outcome_interval
-from simulation.results import atomic_folder, list_files, manifest
+from simulation.results import atomic_folder, manifest, write_manifest
 from simulation.runner import RunResult, run_many
 from simulation.scenario import Scenario
 from simulation.units import DAYS_PER_YEAR
@@ -164,9 +163,19 @@ def align(scenarios: list[Scenario], reference: int) -> tuple[list[Scenario], li
 
 
 def compare_scenarios(
-    scenarios: list[Scenario], reference: int = 0, jobs: int | None = None, progress=None
+    scenarios: list[Scenario],
+    reference: int = 0,
+    jobs: int | None = None,
+    progress=None,
+    dask: str | None = None,
+    executor=None,
+    cache=None,
 ) -> Comparison:
     """Run `scenarios` on the same people and seeds and compare each with `scenarios[reference]`.
+
+    The scenarios share each replicate's settled, burned-in population (one burn-in per replicate,
+    not one per scenario). `jobs`, `dask`, `executor` and `cache` choose where and how the tasks
+    run (`simulation.study`); the results are the same on any.
 
     Examples:
         >>> from simulation import load_scenario
@@ -174,7 +183,7 @@ def compare_scenarios(
         >>> c.table()  # doctest: +SKIP
     """
     aligned, notes = align(scenarios, reference)
-    runs = run_many(aligned, jobs=jobs, progress=progress)
+    runs = run_many(aligned, jobs=jobs, progress=progress, executor=executor, dask=dask, cache=cache)
     return Comparison(runs, reference, notes)
 
 
@@ -215,6 +224,5 @@ def write_comparison(comparison: Comparison, out_root: str | Path = "results", c
         info["scenarios"] = {r.scenario.name: r.scenario.resolved() for r in comparison.runs}
         info["reference"] = comparison.names[comparison.reference]
         info["notes"] = comparison.notes
-        info["files"] = [*list_files(staging), "manifest.json"]
-        (staging / "manifest.json").write_text(json.dumps(info, indent=2, default=str) + "\n")
+        write_manifest(staging, info)
     return final

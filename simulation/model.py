@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+import hashlib
+import json
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import mesa
 import numpy as np
@@ -19,6 +24,43 @@ from simulation.scenario import Scenario
 from simulation.settle import accelerated
 from simulation.status import ClinicalStatus
 
+# The scenario fields that decide a population up to day 0: everything else (interventions,
+# duration, outputs, name) only acts from day 0 on.
+BURN_IN_FIELDS = ("population", "seed", "burn_in_days", "settle_days", "parameters")
+
+
+def burn_in_key(scenario: Scenario, replicate: int) -> str:
+    """A digest of what decides replicate `replicate`'s settled, burned-in population: two
+    scenarios with the same key reach day 0 with bit-identical states."""
+    data = {name: scenario.resolved()[name] for name in BURN_IN_FIELDS}
+    text = json.dumps({**data, "replicate": replicate}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass
+class BurnIn:
+    """A population settled and burned in up to day 0: everything the days before day 0 changed
+    (the state, the clinical windows, the daily random stream and its buffers). A model started
+    from it (`PainCycleModel(scenario, start=...)`) is bit-identical to one that recomputed it."""
+
+    key: str
+    day: int
+    state: Any
+    status: Any
+    daily: np.random.Generator
+    noise: Any
+
+    def restore(self) -> tuple[Any, Any, np.random.Generator, Any]:
+        """Fresh copies of the parts, so one snapshot can start any number of models."""
+        return copy.deepcopy((self.state, self.status, self.daily, self.noise))
+
+
+def burn_in(scenario: Scenario, replicate: int = 0) -> BurnIn:
+    """Settle and burn in replicate `replicate` of `scenario` and keep the result (no interventions,
+    no outputs: those start at day 0)."""
+    bare = scenario.model_copy(update={"interventions": []})
+    return PainCycleModel(bare, replicate=replicate, agent_views=False, keep_burn_in=True).burned_in
+
 
 class PainCycleModel(mesa.Model):
     """The pain - depression - sleep cycle in a synthetic adult population; one step is one day.
@@ -34,6 +76,9 @@ class PainCycleModel(mesa.Model):
         burn_in_days: overrides the scenario's burn-in.
         agent_views: create one mesa `Person` per individual in `model.agents`. They cost about
             10 microseconds and 0.5 kB each, so batch runs of large populations switch them off.
+        start: a `BurnIn` of this scenario's population (see `burn_in`): start from it instead
+            of settling and burning in again; the run is bit-identical.
+        keep_burn_in: keep a `BurnIn` snapshot of day 0 in `model.burned_in`.
 
     Examples:
         >>> from simulation import PainCycleModel, Scenario
@@ -52,6 +97,8 @@ class PainCycleModel(mesa.Model):
         replicate: int = 0,
         burn_in_days: int | None = None,
         agent_views: bool = True,
+        start: BurnIn | None = None,
+        keep_burn_in: bool = False,
     ):
         scenario = scenario if scenario is not None else Scenario()
         seed = scenario.seed if seed is None else int(seed)
@@ -64,18 +111,31 @@ class PainCycleModel(mesa.Model):
         size = int(population if population is not None else scenario.population)
         burn_in = scenario.burn_in_days if burn_in_days is None else int(burn_in_days)
 
-        self.state = synthesise(size, self.params, stream(seed, replicate, "population"))
-        self.status = ClinicalStatus(size, self.params.status)
-        self._daily = stream(seed, replicate, "daily")
-        self._noise = DailyNoise.allocate(size)
         self.modifiers = Modifiers()
         self.programmes: list[Programme] = []  # filled after the burn-in: treatment starts on day 0 or later
-        self.day = -burn_in - scenario.settle_days
-        settling = accelerated(self.params)
-        for _ in range(scenario.settle_days):
-            self._advance(settling)
-        for _ in range(burn_in):
-            self._advance()
+        key = None
+        if start is not None or keep_burn_in:  # what this model's day 0 depends on, as given here
+            own = scenario.model_copy(update={"population": size, "burn_in_days": burn_in, "seed": seed})
+            key = burn_in_key(own, replicate)
+        if start is not None:
+            if start.key != key:
+                raise ValueError("the burn-in snapshot belongs to another population, seed, burn-in or parameters")
+            self.state, self.status, self._daily, self._noise = start.restore()
+            self.day = start.day
+        else:
+            self.state = synthesise(size, self.params, stream(seed, replicate, "population"))
+            self.status = ClinicalStatus(size, self.params.status)
+            self._daily = stream(seed, replicate, "daily")
+            self._noise = DailyNoise.allocate(size)
+            self.day = -burn_in - scenario.settle_days
+            settling = accelerated(self.params)
+            for _ in range(scenario.settle_days):
+                self._advance(settling)
+            for _ in range(burn_in):
+                self._advance()
+        self.burned_in: BurnIn | None = None
+        if keep_burn_in:
+            self.burned_in = BurnIn(key, self.day, *copy.deepcopy((self.state, self.status, self._daily, self._noise)))
 
         self.programmes = [Programme(spec, self) for spec in scenario.interventions]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import platform
 import re
 import shutil
 import stat
@@ -37,6 +36,8 @@ PACKAGES = (
     "altair",
     "pyarrow",
     "vl-convert-python",
+    "SALib",
+    "distributed",
 )
 
 
@@ -74,11 +75,13 @@ def git_revision() -> dict[str, str | bool | None]:
 
 
 def manifest(result: RunResult) -> dict:
+    from simulation.study import study_manifest
+
     s = result.scenario
-    return {
-        "painsim_results_version": 1,
-        "scenario": s.resolved(),
-        "seeds": {
+    return study_manifest(
+        None,
+        scenario=s.resolved(),
+        seeds={
             "seed": s.seed,
             "rng": "numpy SFC64 from SeedSequence(entropy=seed, spawn_key=(replicate, stream[, intervention key]))",
             "streams": STREAMS,
@@ -87,19 +90,15 @@ def manifest(result: RunResult) -> dict:
                 for r in result.replicates
             },
         },
-        "timing": {
+        timing={
             "started": result.started,
             "finished": datetime.now(UTC).isoformat(timespec="seconds"),
             "wall_seconds": round(result.wall_seconds, 3),
             "replicate_seconds": {str(r.replicate): round(r.seconds, 3) for r in result.replicates},
             "jobs": result.jobs,
         },
-        "versions": {"python": sys.version.split()[0], **package_versions()},
-        "git": git_revision(),
-        "platform": {"system": platform.system(), "machine": platform.machine(), "cpus": os.cpu_count()},
-        "command": sys.argv,
         **result.extra,
-    }
+    )
 
 
 STAGING_PATTERN = re.compile(r"^\..+\.partial-(\d+)$")
@@ -251,6 +250,15 @@ def atomic_folder(out_root: str | Path, name: str) -> Iterator[tuple[Path, Path]
         raise
 
 
+def write_manifest(staging: Path, info: dict) -> Path:
+    """Write `info` as staging/manifest.json, listing every file of the folder in it: the one
+    manifest writer of every results folder."""
+    info = {**info, "files": [*list_files(staging), "manifest.json"]}
+    path = staging / "manifest.json"
+    path.write_text(json.dumps(info, indent=2, default=str) + "\n")
+    return path
+
+
 def list_files(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
 
@@ -280,7 +288,5 @@ def write_results(result: RunResult, out_root: str | Path = "results", charts: b
             from simulation.charts import write_run_charts
 
             write_run_charts(series, distributions, staging / "charts", result.scenario.name, result.scenario)
-        info = manifest(result)
-        info["files"] = [*list_files(staging), "manifest.json"]
-        (staging / "manifest.json").write_text(json.dumps(info, indent=2, default=str) + "\n")
+        write_manifest(staging, manifest(result))
     return final

@@ -15,11 +15,9 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from queue import Empty
 
 import numpy as np
 import pandas as pd
@@ -41,10 +39,13 @@ class ReplicateResult:
     seconds: float
 
 
-def run_replicate(scenario: Scenario, replicate: int, progress: Callable[[int], None] | None = None) -> ReplicateResult:
-    """Build, burn in and run one replicate of `scenario` (no mesa agent views: batch mode)."""
-    start = time.perf_counter()
-    model = PainCycleModel(scenario, replicate=replicate, agent_views=False)
+def run_replicate(
+    scenario: Scenario, replicate: int, progress: Callable[[int], None] | None = None, start=None
+) -> ReplicateResult:
+    """Build, burn in (or start from the `BurnIn` `start`) and run one replicate of `scenario`
+    (no mesa agent views: batch mode)."""
+    began = time.perf_counter()
+    model = PainCycleModel(scenario, replicate=replicate, agent_views=False, start=start)
     if progress is not None:
         progress(0)
     model.run(progress=progress)
@@ -55,17 +56,11 @@ def run_replicate(scenario: Scenario, replicate: int, progress: Callable[[int], 
         final=model.metrics(),
         distributions=model.distributions(),
         treatments=model.treatment_report(),
-        seconds=time.perf_counter() - start,
+        seconds=time.perf_counter() - began,
     )
 
 
 _PROGRESS = None  # in a worker: the queue progress is reported on (set by `_init_worker`)
-
-
-def _run_task(scenario: Scenario, replicate: int, key) -> ReplicateResult:
-    queue = _PROGRESS
-    report = (lambda done: queue.put((key, done))) if queue is not None else None
-    return run_replicate(scenario, replicate, report)
 
 
 @dataclass
@@ -153,7 +148,9 @@ def run_scenario(
     scenario: Scenario,
     jobs: int | None = None,
     progress: ProgressCallback | None = None,
-    executor: Executor | None = None,
+    executor=None,
+    dask: str | None = None,
+    cache=None,
 ) -> RunResult:
     """Run every replicate of `scenario`, in parallel when `jobs` > 1, and collect the results.
 
@@ -162,56 +159,56 @@ def run_scenario(
         jobs: worker processes (default: one per replicate, at most one per core). 1 runs in
             this process.
         progress: called with (replicate, days done) as replicates advance.
-        executor: a ready executor to use instead of a local process pool (e.g. a Dask
-            `distributed.Client().get_executor()`); progress is then reported per replicate.
+        executor: a ready executor to use instead of a local process pool: a
+            `simulation.study.study_executor`, or any `concurrent.futures` executor (e.g. a Dask
+            `distributed.Client().get_executor()`).
+        dask: run on Dask: a scheduler address, or "local" for a `LocalCluster` (see `simulation.study`).
+        cache: a `simulation.study.ResultCache`: replicates found there are not run again.
     """
     wrapped = (lambda key, done: progress(key[1], done)) if progress is not None else None
-    return run_many([scenario], jobs, wrapped, executor)[0]
+    return run_many([scenario], jobs, wrapped, executor, dask=dask, cache=cache)[0]
+
+
+def _replicate_task(scenario: Scenario, replicate: int, progress=None, start=None) -> ReplicateResult:
+    """One replicate as a study task: progress in fractions of the run, optionally from a shared burn-in."""
+    days = scenario.duration_days
+    report = (lambda done: progress(done / days)) if progress is not None else None
+    return run_replicate(scenario, replicate, report, start=start)
 
 
 def run_many(
     scenarios: list[Scenario],
     jobs: int | None = None,
     progress: Callable[[tuple[int, int], int], None] | None = None,
-    executor: Executor | None = None,
+    executor=None,
+    dask: str | None = None,
+    cache=None,
 ) -> list[RunResult]:
-    """Run every replicate of every scenario as one pool of tasks; progress keys are
-    (scenario index, replicate). Results come back in scenario order, replicates sorted."""
-    tasks = [(i, s, r) for i, s in enumerate(scenarios) for r in range(s.replicates)]
-    jobs = default_jobs(len(tasks)) if jobs is None else max(1, int(jobs))
-    started = datetime.now(UTC).isoformat(timespec="seconds")
-    t0 = time.perf_counter()
-    done: dict[tuple[int, int], ReplicateResult] = {}
-    if executor is None and jobs == 1:
-        for i, s, r in tasks:
-            report = (lambda days, key=(i, r): progress(key, days)) if progress else None
-            done[(i, r)] = run_replicate(s, r, report)
-    elif executor is not None:
-        futures = {(i, r): executor.submit(run_replicate, s, r) for i, s, r in tasks}
-        for key, future in futures.items():
-            done[key] = future.result()
-            if progress is not None:
-                progress(key, scenarios[key[0]].duration_days)
-    else:
-        done = _run_pool(tasks, jobs, progress)
-    wall = time.perf_counter() - t0
+    """Run every replicate of every scenario as one study (`simulation.study`); progress keys are
+    (scenario index, replicate). Scenarios that differ only from day 0 on share each replicate's
+    burn-in. Results come back in scenario order, replicates sorted."""
+    from simulation.study import StudyExecutor, replicate_tasks, run_study
+
+    tasks = replicate_tasks(scenarios, _replicate_task)
+    if executor is not None and not isinstance(executor, StudyExecutor):  # a concurrent.futures executor
+        executor = StudyExecutor("executor", getattr(executor, "_max_workers", 1) or 1, _submit=executor.submit)
+    days = {i: s.duration_days for i, s in enumerate(scenarios)}
+    report = (lambda key, fraction: progress(key, round(fraction * days[key[0]]))) if progress is not None else None
+    study = run_study(tasks, executor=executor, jobs=jobs, dask=dask, cache=cache, progress=report)
+    stats = study.stats
+    workers = stats["executor"]["workers"]
+    extra = {"study": {k: v for k, v in stats.items() if k not in ("started", "finished", "wall_seconds")}}
     return [
-        RunResult(s, [done[(i, r)] for r in range(s.replicates)], jobs, started, wall) for i, s in enumerate(scenarios)
+        RunResult(
+            s,
+            [study[(i, r)] for r in range(s.replicates)],
+            workers,
+            stats["started"],
+            stats["wall_seconds"],
+            extra=dict(extra),
+        )  # fmt: skip
+        for i, s in enumerate(scenarios)
     ]
-
-
-def _run_pool(tasks, jobs: int, progress) -> dict[tuple[int, int], ReplicateResult]:
-    queue = multiprocessing.get_context("spawn").Queue() if progress is not None else None
-    with worker_pool(jobs, progress_queue=queue) as pool:
-        pending = {pool.submit(_run_task, s, r, (i, r)): (i, r) for i, s, r in tasks}
-        results = {}
-        while pending:
-            finished, _ = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
-            for future in finished:
-                results[pending.pop(future)] = future.result()
-            _drain(queue, progress)
-        _drain(queue, progress)
-        return results
 
 
 # ---------------------------------------------------------------------------------------------
@@ -290,14 +287,3 @@ def _watch_parent(parent: int) -> None:
         time.sleep(0.5)
         if os.getppid() != parent:
             os._exit(1)
-
-
-def _drain(queue, progress) -> None:
-    if queue is None or progress is None:
-        return
-    while True:
-        try:
-            key, days = queue.get_nowait()
-        except Empty:
-            return
-        progress(key, days)

@@ -301,28 +301,20 @@ class TrialResult:
         self.wall_seconds = wall_seconds
 
 
-def run_trial(trial: Trial, jobs: int | None = None, progress=None) -> TrialResult:
-    """Run every replicate of a trial (in parallel when `jobs` > 1) and compare with the paper."""
+def run_trial(
+    trial: Trial, jobs: int | None = None, progress=None, dask: str | None = None, executor=None
+) -> TrialResult:
+    """Run every replicate of a trial as one study (`simulation.study`: in this process, local
+    processes or Dask) and compare with the paper; `progress(replicate)` as each one finishes."""
     import time
 
-    from simulation.runner import default_jobs, worker_pool
+    from simulation.study import Task, run_study
 
     t0 = time.perf_counter()
-    jobs = default_jobs(trial.replicates) if jobs is None else max(1, jobs)
-    if jobs == 1:
-        frames = []
-        for r in range(trial.replicates):
-            frames.append(run_trial_replicate(trial, r))
-            if progress:
-                progress(r)
-    else:
-        with worker_pool(jobs) as pool:
-            futures = [pool.submit(run_trial_replicate, trial, r) for r in range(trial.replicates)]
-            frames = []
-            for r, future in enumerate(futures):
-                frames.append(future.result())
-                if progress:
-                    progress(r)
+    tasks = [Task(r, run_trial_replicate, (trial, r)) for r in range(trial.replicates)]
+    report = (lambda r, fraction: progress(r) if fraction >= 1.0 else None) if progress else None
+    study = run_study(tasks, executor=executor, jobs=jobs, dask=dask, progress=report)
+    frames = [study[r] for r in range(trial.replicates)]
     return TrialResult(trial, pd.concat(frames, ignore_index=True), time.perf_counter() - t0)
 
 
@@ -352,7 +344,8 @@ def write_trials(
 ) -> Path:
     """Write one results folder (atomically) holding every trial's outputs and the combined
     published-vs-simulated table; return its path."""
-    from simulation.results import atomic_folder, git_revision, list_files, package_versions
+    from simulation.results import atomic_folder, write_manifest
+    from simulation.study import study_manifest
 
     name = f"trial-{results[0].trial.name}" if len(results) == 1 else f"trials-{len(results)}"
     with atomic_folder(out_root, name) as (staging, final):
@@ -368,12 +361,8 @@ def write_trials(
                 from simulation.charts import save_chart, trial_chart
 
                 save_chart(trial_chart(result), folder / "arms")
-        info = {
-            "trials": {r.trial.name: json.loads(r.trial.model_dump_json()) for r in results},
-            "wall_seconds": {r.trial.name: round(r.wall_seconds, 3) for r in results},
-            "versions": package_versions(),
-            "git": git_revision(),
-            "files": [*list_files(staging), "manifest.json"],
-        }
-        (staging / "manifest.json").write_text(json.dumps(info, indent=2, default=str) + "\n")
+        write_manifest(staging, study_manifest(
+            trials={r.trial.name: json.loads(r.trial.model_dump_json()) for r in results},
+            wall_seconds={r.trial.name: round(r.wall_seconds, 3) for r in results},
+        ))  # fmt: skip
     return final

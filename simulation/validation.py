@@ -139,28 +139,26 @@ def measure_replicate(scenario: Scenario, targets: Targets, replicate: int, coho
     return {t.name: values[t.measure.name] for t in targets.targets if t.measure.name in values}
 
 
-def _measure_task(args) -> dict[str, float]:
-    return measure_replicate(*args)
+def measure(
+    scenario: Scenario,
+    targets: Targets,
+    jobs: int | None = 1,
+    cohort: bool = True,
+    progress=None,
+    dask: str | None = None,
+    executor=None,
+    cache=None,
+) -> pd.DataFrame:
+    """Every target in every replicate, one row per replicate; the replicates run as one study
+    (`simulation.study`), `progress()` is called as each finishes."""
+    from simulation.study import Task, run_study
 
-
-def measure(scenario: Scenario, targets: Targets, jobs: int = 1, cohort: bool = True, progress=None) -> pd.DataFrame:
-    """Every target in every replicate: one row per replicate."""
-    from simulation.runner import worker_pool
-
-    tasks = [(scenario, targets, r, cohort) for r in range(scenario.replicates)]
-    rows = []
-    if jobs <= 1:
-        for task in tasks:
-            rows.append(_measure_task(task))
-            if progress:
-                progress()
-    else:
-        with worker_pool(jobs) as pool:
-            for row in pool.map(_measure_task, tasks):
-                rows.append(row)
-                if progress:
-                    progress()
-    return pd.DataFrame(rows)
+    identity = {"scenario": scenario.resolved(), "targets": targets.model_dump(mode="json"), "cohort": cohort}
+    tasks = [Task(r, measure_replicate, (scenario, targets, r, cohort), identity={**identity, "replicate": r})
+             for r in range(scenario.replicates)]  # fmt: skip
+    report = (lambda r, fraction: progress() if fraction >= 1.0 else None) if progress else None
+    study = run_study(tasks, executor=executor, jobs=jobs, dask=dask, cache=cache, progress=report)
+    return pd.DataFrame([study[r] for r in range(scenario.replicates)])
 
 
 def validation_table(targets: Targets, per_replicate: pd.DataFrame) -> pd.DataFrame:
@@ -242,16 +240,17 @@ def report_markdown(
     return "\n".join(lines) + "\n"
 
 
-def validate(scenario: Scenario, targets: Targets, jobs: int = 1, progress=None):
+def validate(scenario: Scenario, targets: Targets, jobs: int | None = 1, progress=None, dask=None, executor=None):
     t0 = time.perf_counter()
-    per_replicate = measure(scenario, targets, jobs=jobs, progress=progress)
+    per_replicate = measure(scenario, targets, jobs=jobs, progress=progress, dask=dask, executor=executor)
     return validation_table(targets, per_replicate), per_replicate, time.perf_counter() - t0
 
 
 def write_validation(
     table, per_replicate, scenario, targets, wall, out_root="results", charts=True, command: str | None = None
 ) -> Path:
-    from simulation.results import atomic_folder, git_revision, list_files, package_versions
+    from simulation.results import atomic_folder, write_manifest
+    from simulation.study import study_manifest
 
     with atomic_folder(out_root, f"validation-{scenario.name}") as (staging, final):
         table.to_csv(staging / "validation.csv", index=False)
@@ -261,13 +260,7 @@ def write_validation(
             from simulation.charts import save_chart, validation_chart
 
             save_chart(validation_chart(table, scenario.name), staging / "validation")
-        info = {
-            "scenario": scenario.resolved(),
-            "targets": json.loads(targets.model_dump_json()),
-            "wall_seconds": round(wall, 3),
-            "versions": package_versions(),
-            "git": git_revision(),
-            "files": [*list_files(staging), "manifest.json"],
-        }
-        (staging / "manifest.json").write_text(json.dumps(info, indent=2, default=str) + "\n")
+        write_manifest(staging, study_manifest(
+            scenario=scenario.resolved(), targets=json.loads(targets.model_dump_json()), wall_seconds=round(wall, 3)
+        ))  # fmt: skip
     return final
