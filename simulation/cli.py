@@ -749,7 +749,7 @@ def schema(
         err.print(f"painsim: wrote {output}")
 
 
-from simulation import cli_studies  # noqa: E402, F401 - registers sweep and sensitivity on `app`
+from simulation import cli_psa, cli_studies  # noqa: E402, F401 - register sweep, sensitivity, psa, dsa on `app`
 
 if __name__ == "__main__":  # `python -m simulation.cli`: the app of the imported module, with every command
     from simulation.cli import app as _app

@@ -137,16 +137,27 @@ class UtilityParams(ParamGroup):
     )
 
 
+# The instruments' band edges: a value at or above an edge is in the next band up (band 0 has no decrement).
+PAIN_EDGES = (1.0, 4.0, 7.0)
+PHQ9_EDGES = (5.0, 10.0, 15.0, 20.0)
+ISI_EDGES = (8.0, 15.0, 22.0)
+
+
+def band_of(values: np.ndarray, edges: tuple[float, ...]) -> np.ndarray:
+    """Each value's band: 0 below the first edge, 1 from the first edge to below the second, ..."""
+    return np.searchsorted(np.array(edges, np.float32), values, side="right")
+
+
 def _banded(values: np.ndarray, edges: tuple[float, ...], decrements: tuple[float, ...]) -> np.ndarray:
     # band 0 (below the first edge) has no decrement
     table = np.array((0.0, *decrements), np.float32)
-    return table[np.searchsorted(np.array(edges, np.float32), values, side="right")]
+    return table[band_of(values, edges)]
 
 
 def utility(p: UtilityParams, pain: np.ndarray, phq9: np.ndarray, isi: np.ndarray) -> np.ndarray:
     """Each person's health utility today."""
     u = np.full(pain.shape, p.full_health, np.float32)
-    u -= _banded(pain, (1.0, 4.0, 7.0), (p.pain_mild, p.pain_moderate, p.pain_severe))
-    u -= _banded(phq9, (5.0, 10.0, 15.0, 20.0), (p.phq9_mild, p.phq9_moderate, p.phq9_moderately_severe, p.phq9_severe))
-    u -= _banded(isi, (8.0, 15.0, 22.0), (p.isi_subthreshold, p.isi_moderate, p.isi_severe))
+    u -= _banded(pain, PAIN_EDGES, (p.pain_mild, p.pain_moderate, p.pain_severe))
+    u -= _banded(phq9, PHQ9_EDGES, (p.phq9_mild, p.phq9_moderate, p.phq9_moderately_severe, p.phq9_severe))
+    u -= _banded(isi, ISI_EDGES, (p.isi_subthreshold, p.isi_moderate, p.isi_severe))
     return np.maximum(u, np.float32(-0.2))
