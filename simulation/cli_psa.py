@@ -116,6 +116,8 @@ def psa(
     with study_progress(total, "psa", quiet) as progress:
         result = run_psa(strategies, ref, samples, population=size, population_source=source, jobs=jobs, dask=dask,
                          cache=_cache(out_dir, cache), progress=progress)  # fmt: skip
+    for note in result.evaluation.notes:
+        _say(quiet, f"painsim: note: {note}")
     folder = write_psa(result, out_dir, charts=charts)
     if not quiet:
         from rich.table import Table
@@ -178,6 +180,8 @@ def dsa(
     with study_progress(total, "dsa", quiet) as progress:
         result = run_one_way(strategies, ref, wtp, jobs=jobs, dask=dask, cache=_cache(out_dir, cache),
                              progress=progress)  # fmt: skip
+    for note in result.evaluation.notes:
+        _say(quiet, f"painsim: note: {note}")
     folder = write_one_way(result, out_dir, charts=charts)
     if not quiet:
         from rich.table import Table

@@ -228,6 +228,7 @@ class Evaluation:
     table: pd.DataFrame  # point, strategy, qalys, cost_<category>, cost_<perspective>
     stats: dict
     simulations: int  # distinct simulated scenarios (strategies x parameter sets that change dynamics)
+    notes: list[str] = field(default_factory=list)  # run settings set to the reference's, per strategy
 
     @property
     def names(self) -> list[str]:
@@ -248,7 +249,7 @@ def evaluate_points(strategies: list, reference: int, points: list[dict[str, dic
     from simulation.compare import align
     from simulation.study import replicate_tasks, run_study
 
-    aligned, _ = align(strategies, reference)
+    aligned, notes = align(strategies, reference)
     sims: dict[str, int] = {}
     scenarios, where = [], {}
     for i, point in enumerate(points):
@@ -273,7 +274,7 @@ def evaluate_points(strategies: list, reference: int, points: list[dict[str, dic
         for s in aligned:
             params = _with(s, point.get(s.name, {})).parameters
             rows.append({"point": i, "strategy": s.name, **value_series(means[where[(i, s.name)]], params, settings)})
-    return Evaluation(aligned, aligned[reference].name, pd.DataFrame(rows), study.stats, len(scenarios))
+    return Evaluation(aligned, aligned[reference].name, pd.DataFrame(rows), study.stats, len(scenarios), notes)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -429,7 +430,7 @@ def run_psa(strategies: list, reference: int = 0, samples: int = 200, seed: int 
             point[s.name] = drawn
             draw_rows.append({"sample": sample, "strategy": s.name, **drawn})
         points.append(point)
-    evaluation = evaluate_points(aligned, reference, points, jobs=jobs, dask=dask, cache=cache, progress=progress)
+    evaluation = evaluate_points(strategies, reference, points, jobs=jobs, dask=dask, cache=cache, progress=progress)
     return PSAResult(evaluation, samples, seed, parameters, pd.DataFrame(draw_rows), clipped, int(population),
                      population_source, fixed_parameters(aligned))  # fmt: skip
 
@@ -446,6 +447,7 @@ class OneWayResult:
     wtp: float
     perspective: str
     fixed: pd.DataFrame = field(default_factory=pd.DataFrame)
+    base_values: dict[str, float] = field(default_factory=dict)  # the reference's value of each parameter
 
     @property
     def reference(self) -> str:
@@ -468,8 +470,9 @@ class OneWayResult:
         rows = []
         for i, p in enumerate(self.parameters):
             for end, point, value in (("low", 1 + 2 * i, p.uncertainty.low), ("high", 2 + 2 * i, p.uncertainty.high)):
-                rows.append({"parameter": p.key, "end": end, "value": value, "base_value": p.default,
-                             **increments(point), "base_incremental_nmb": base["incremental_nmb"]})  # fmt: skip
+                rows.append({"parameter": p.key, "end": end, "value": value,
+                             "base_value": self.base_values.get(p.key, p.default), **increments(point),
+                             "base_incremental_nmb": base["incremental_nmb"]})  # fmt: skip
         out = pd.DataFrame(rows)
         swing = out.groupby("parameter")["incremental_nmb"].agg(lambda v: v.max() - v.min())
         out["swing"] = out["parameter"].map(swing)
@@ -502,10 +505,11 @@ def run_one_way(strategies: list, reference: int = 0, wtp: float | None = None, 
     for p in parameters:
         for value in (p.uncertainty.low, p.uncertainty.high):
             points.append({s.name: {p.key: value} for s in aligned})
-    evaluation = evaluate_points(aligned, reference, points, jobs=jobs, dask=dask, cache=cache, progress=progress)
+    evaluation = evaluate_points(strategies, reference, points, jobs=jobs, dask=dask, cache=cache, progress=progress)
     comparator = next(s.name for i, s in enumerate(aligned) if i != reference)
+    base_values = {p.key: _value_of(aligned[reference].parameters, p.key) for p in parameters}
     return OneWayResult(evaluation, parameters, comparator, float(wtp), settings.perspective,
-                        fixed_parameters(aligned))  # fmt: skip
+                        fixed_parameters(aligned), base_values)  # fmt: skip
 
 
 def simulation_count(strategies: list, reference: int, dynamic_points: int = 1) -> int:

@@ -89,13 +89,14 @@ def _fixed_markdown(fixed: pd.DataFrame) -> str:
 
 
 def _simulation_note(evaluation, samples_or_points: str) -> str:
+    aligned = "".join(f"\n- Note: {note}." for note in evaluation.notes)
     stats = evaluation.stats
     cached = f", {stats['cached']} taken from the cache of an earlier run" if stats.get("cached") else ""
     return (f"- Simulations: {evaluation.simulations} distinct simulated scenarios x their replicates = "
             f"{stats['tasks']} runs ({stats['computed']} run now{cached}) for {samples_or_points}. Health utilities "
             "and costs only value the states a run went through, so a draw of them values the recorded runs again "
             "(shares of people in each pain, PHQ-9 and ISI band combination, prevalences, intervention spending) "
-            "without a new run; a drawn parameter that changes the dynamics gets its own runs.")  # fmt: skip
+            "without a new run; a drawn parameter that changes the dynamics gets its own runs." + aligned)  # fmt: skip
 
 
 def psa_markdown(result: PSAResult, acceptability: pd.DataFrame, summary: pd.DataFrame) -> str:
