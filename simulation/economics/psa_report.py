@@ -35,16 +35,16 @@ def _money(value: float, digits: int = 0) -> str:
     return "" if value is None or math.isnan(value) else f"{value:,.{digits}f}"
 
 
-def _icer(row) -> str:
-    """The ICER of the mean increments, or which quadrant makes a ratio meaningless."""
+def _icer(row, ratio: str = "icer_of_means") -> str:
+    """An ICER in USD per QALY, or the quadrant that makes a ratio meaningless (dominant, dominated)."""
     d_cost, d_qaly = row["incremental_cost"], row["incremental_qalys"]
-    if row["strategy"] == row.get("reference", None) or (d_cost == 0 and d_qaly == 0):
+    if row.get("strategy", None) == row.get("reference", None) or (d_cost == 0 and d_qaly == 0):
         return ""
     if d_qaly > 0 and d_cost <= 0:
         return "dominant (more QALYs, lower cost)"
     if d_qaly <= 0 and d_cost >= 0:
         return "dominated (fewer QALYs, higher cost)"
-    return _money(row["icer_of_means"])
+    return f"{_money(row[ratio])} USD/QALY"
 
 
 def _setting_lines(evaluation, extra: list[str]) -> str:
@@ -114,7 +114,7 @@ def psa_markdown(result: PSAResult, acceptability: pd.DataFrame, summary: pd.Dat
     for perspective in (primary, *(p for p in PERSPECTIVES if p != primary)):
         part = summary[summary["perspective"] == perspective]
         lines = ["| strategy | cost per person | QALYs per person | incremental cost | incremental QALYs | "
-                 "ICER of the means (USD/QALY) |", "|---|---:|---:|---:|---:|---:|"]  # fmt: skip
+                 "ICER of the means |", "|---|---:|---:|---:|---:|---:|"]  # fmt: skip
         for _, r in part.iterrows():
             lines.append(
                 f"| {r['strategy']} | {_money(r['cost'])} ({_money(r['cost_p2.5'])} to {_money(r['cost_p97.5'])}) "
@@ -224,7 +224,7 @@ def one_way_markdown(result: OneWayResult, table: pd.DataFrame) -> str:
     for parameter, part in ends.groupby("parameter", sort=False):
         low, high = part[part["end"] == "low"].iloc[0], part[part["end"] == "high"].iloc[0]
         cells = [f"`{parameter}`", f"{low['value']:g}", f"{high['value']:g}", _money(low["incremental_nmb"], 2),
-                 _money(high["incremental_nmb"], 2), _money(low["icer"]), _money(high["icer"])]  # fmt: skip
+                 _money(high["incremental_nmb"], 2), _icer(low, "icer"), _icer(high, "icer")]  # fmt: skip
         lines.append("| " + " | ".join(cells) + " |")
     extra = [
         f"- Compared: **{result.comparator}** against {result.reference}, net monetary benefit at "
@@ -237,7 +237,7 @@ def one_way_markdown(result: OneWayResult, table: pd.DataFrame) -> str:
         _setting_lines(result.evaluation, extra),
         "## Base case",
         f"Incremental cost {_money(base['incremental_cost'], 2)} USD, incremental QALYs "
-        f"{base['incremental_qalys']:.5f}, ICER {_money(base['icer']) or 'not defined'} USD per QALY, incremental "
+        f"{base['incremental_qalys']:.5f}, ICER: {_icer(base, 'icer') or 'not defined'}; incremental "
         f"net monetary benefit {_money(base['incremental_nmb'], 2)} USD per person.",
         "## Each parameter at the ends of its declared 95% interval",
         "Sorted by the swing in incremental net monetary benefit (widest first); the others at their values. The "
