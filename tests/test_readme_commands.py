@@ -16,8 +16,12 @@ TINY = {
             "--no-charts", "-q"],
     "compare": ["-n", "300", "--days", "20", "-r", "2", "--set", "burn_in_days=10", "--set", "settle_days=5",
                 "--no-charts", "-q"],
+    "psa": ["-n", "300", "--days", "20", "-r", "2", "--set", "burn_in_days=10", "--set", "settle_days=5",
+            "--samples", "20", "--no-charts", "-q"],
+    "dsa": ["-n", "300", "--days", "20", "-r", "2", "--set", "burn_in_days=10", "--set", "settle_days=5",
+            "--no-charts", "-q"],
 }  # fmt: skip
-RUNNABLE = {"run", "compare", "params", "schema", "--version"}
+RUNNABLE = {"run", "compare", "psa", "dsa", "params", "schema", "--version"}
 
 
 def readme_commands() -> list[str]:
