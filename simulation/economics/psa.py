@@ -223,7 +223,7 @@ def _with(scenario, values: dict[str, float]):
 class Evaluation:
     """Strategies valued at a list of parameter points (PSA samples or one-way settings)."""
 
-    strategies: list  # the aligned scenarios, reference first in `names` order
+    strategies: list  # the strategies, aligned to the reference (`simulation.compare.align`), in the order given
     reference: str
     table: pd.DataFrame  # point, strategy, qalys, cost_<category>, cost_<perspective>
     stats: dict
