@@ -153,9 +153,9 @@ def tornado_chart(table: pd.DataFrame, price_year: int, subtitle: str = "", most
             f"{first['wtp_per_qaly']:,.0f} USD/QALY ({PERSPECTIVE_LABELS[first['perspective']].lower()} perspective)",
             subtitle=[
                 subtitle,
-                f"Black line: base case ({base:,.2f} USD per person); bars: each parameter at the "
-                "ends of its declared 95% interval, the others at their values; no bar: the perspective does not "
-                "count it, or it does not move the result",
+                f"Black line: base case ({base:,.2f} USD per person); bars: each parameter at the ends of its "
+                "declared 95% interval, the others at their values",
+                "No bar: the perspective does not count the parameter, or it does not move the result",
             ],  # fmt: skip
         ),
     )
