@@ -622,7 +622,7 @@ def schema(
 
 
 # Commands kept in their own modules register themselves on `app` when imported.
-from simulation import cli_explore, cli_studies  # noqa: E402, F401
+from simulation import cli_explore, cli_psa, cli_studies  # noqa: E402, F401
 
 if __name__ == "__main__":  # `python -m simulation.cli`: the app of the imported module, with every command
     from simulation.cli import app as _app

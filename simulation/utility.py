@@ -140,10 +140,15 @@ class UtilityParams(ParamGroup):
     )
 
 
+def band_of(values: np.ndarray, edges: tuple[float, ...]) -> np.ndarray:
+    """Each value's band: 0 below the first edge, 1 from the first edge to below the second, ..."""
+    return np.searchsorted(np.array(edges, np.float32), values, side="right")
+
+
 def _banded(values: np.ndarray, edges: tuple[float, ...], decrements: tuple[float, ...]) -> np.ndarray:
     # band 0 (below the first edge) has no decrement
     table = np.array((0.0, *decrements), np.float32)
-    return table[np.searchsorted(np.array(edges, np.float32), values, side="right")]
+    return table[band_of(values, edges)]
 
 
 def utility(p: UtilityParams, pain: np.ndarray, phq9: np.ndarray, isi: np.ndarray) -> np.ndarray:

@@ -9,7 +9,7 @@ from nbclient import NotebookClient
 from tests.conftest import ROOT
 
 
-@pytest.mark.parametrize("name", ["quickstart", "interventions"])
+@pytest.mark.parametrize("name", ["quickstart", "interventions", "cost_effectiveness"])
 def test_notebook_executes_and_its_checks_pass(name):
     path = ROOT / "notebooks" / f"{name}.ipynb"
     notebook = nbformat.read(path, as_version=4)

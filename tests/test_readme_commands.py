@@ -21,8 +21,12 @@ TINY = {
               "--jobs", "1", "--no-charts", "-q"],
     "sensitivity": ["-n", "300", "--days", "20", "-r", "1", "--set", "burn_in_days=10", "--set", "settle_days=5",
                     "--samples", "2", "--jobs", "1", "--no-charts", "-q"],
+    "psa": ["-n", "300", "--days", "20", "-r", "2", "--set", "burn_in_days=10", "--set", "settle_days=5",
+            "--samples", "20", "--no-charts", "-q"],
+    "dsa": ["-n", "300", "--days", "20", "-r", "2", "--set", "burn_in_days=10", "--set", "settle_days=5",
+            "--no-charts", "-q"],
 }  # fmt: skip
-RUNNABLE = {"run", "compare", "sweep", "sensitivity", "params", "schema", "--version"}
+RUNNABLE = {"run", "compare", "sweep", "sensitivity", "psa", "dsa", "params", "schema", "--version"}
 
 
 def readme_commands() -> list[str]:

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
-import time
 
 import pandas as pd
 import pytest
 
 from simulation.inputs import InputError
 from simulation.sweep import design, parse_vary
-from tests.conftest import ROOT, SCENARIOS
+from tests.conftest import ROOT, SCENARIOS, kill_then_resume
 
 SMALL = ["-n", "300", "--days", "20", "-r", "2", "--set", "burn_in_days=10", "--set", "settle_days=5",
          "--set", "outputs.panel_size=0"]  # fmt: skip
@@ -106,27 +103,4 @@ def test_an_interrupted_sweep_rerun_with_the_same_command_skips_finished_tasks(t
     args = ["sweep", "--vary", "parameters.pain.from_poor_sleep=0.2:0.7:6", "-n", "300", "--days", "60", "-r", "2",
             "--set", "burn_in_days=60", "--set", "settle_days=60", "--set", "outputs.panel_size=0", "--jobs", "1",
             "--no-charts", "-q", "--out", str(tmp_path)]  # fmt: skip
-    cache = tmp_path / ".painsim-cache"
-    process = subprocess.Popen([sys.executable, "-m", "simulation.cli", *args], cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, start_new_session=True)  # fmt: skip
-    try:
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline and process.poll() is None:
-            if cache.is_dir() and len(list(cache.rglob("*.pkl"))) >= 3:
-                break
-            time.sleep(0.05)
-        assert process.poll() is None, "the sweep finished before it could be interrupted"
-        os.killpg(process.pid, signal.SIGKILL)
-    finally:
-        process.wait(timeout=60)
-    finished = len(list(cache.rglob("*.pkl")))
-    assert 3 <= finished < 12
-    assert not [p for p in tmp_path.iterdir() if not p.name.startswith(".")]  # no results folder yet
-    done = painsim(*args)
-    assert done.returncode == 0, done.stderr[-2000:]
-    manifest = json.loads((next(tmp_path.glob("sweep-*")) / "manifest.json").read_text())
-    assert manifest["study"]["cached"] == finished and manifest["study"]["computed"] == 12 - finished
-    fresh = painsim(*[a if a != str(tmp_path) else str(tmp_path / "fresh") for a in args], "--no-cache")
-    assert fresh.returncode == 0, fresh.stderr[-2000:]
-    pd.testing.assert_frame_equal(_sweep_table(next(tmp_path.glob("sweep-*"))),
-                                  _sweep_table(next((tmp_path / "fresh").glob("sweep-*"))))  # fmt: skip
+    kill_then_resume(args, tmp_path, 12, "sweep", _sweep_table)

@@ -25,6 +25,34 @@ PERSPECTIVE_LABELS = {"healthcare_payer": "Health-care payer", "societal": "Soci
 CATEGORY_COLOURS = ("#000000", "#0072B2", "#56B4E9", "#009E73", "#E69F00", "#D55E00")
 
 
+def plane_axes_and_thresholds(data: pd.DataFrame, thresholds, x: alt.X, y: alt.Y) -> list[alt.Chart]:
+    """The layers every CE plane has: the axes through the origin, and one dashed line through it per
+    willingness-to-pay threshold, spanning the data's `d_qalys` range and cut where it would leave
+    its `d_cost` range."""
+    span = float(max(abs(data["d_qalys"]).max(), 1e-6))
+    cap = 1.2 * float(max(abs(data["d_cost"]).max(), 1.0))
+    reach = {w: min(span, cap / w) if w > 0 else span for w in thresholds}
+    lines = pd.DataFrame(
+        [
+            {"wtp": f"{w:,.0f} USD/QALY", "d_qalys": q * r, "d_cost": w * q * r}
+            for w, r in reach.items()
+            for q in (-1.0, 1.0)
+        ]  # fmt: skip
+    )
+    return [
+        alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color=REFERENCE_GREY).encode(x="zero:Q"),
+        alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color=REFERENCE_GREY).encode(y="zero:Q"),
+        alt.Chart(lines)
+        .mark_line(color=REFERENCE_GREY, clip=True)
+        .encode(
+            x=x,
+            y=y,
+            strokeDash=alt.StrokeDash("wtp:N", title="Willingness to pay", sort=list(dict.fromkeys(lines["wtp"]))),
+            tooltip=["wtp:N"],
+        ),
+    ]
+
+
 def ce_plane_chart(ce, perspective: str, subtitle: str = "") -> alt.LayerChart:
     """Incremental QALYs and costs per person against the reference: each replicate's paired
     difference (small dots), each strategy's mean (large dots), the efficient frontier (line) and
@@ -46,28 +74,8 @@ def ce_plane_chart(ce, perspective: str, subtitle: str = "") -> alt.LayerChart:
     colour = alt.Color("strategy:N", scale=scenario_colours(names, ref), title="Strategy")
     x = alt.X("d_qalys:Q", title=f"Incremental QALYs per person vs {ref} (discounted)")
     y = alt.Y("d_cost:Q", title=f"Incremental cost per person vs {ref} (USD {ce.settings.price_year}, discounted)")
-    # each threshold's line spans the data's QALY range, cut where it would leave the data's cost range
-    span = float(max(abs(data["d_qalys"]).max(), 1e-6))
-    cap = 1.2 * float(max(abs(data["d_cost"]).max(), 1.0))
-    reach = {w: min(span, cap / w) if w > 0 else span for w in ce.settings.wtp_thresholds}
-    lines = pd.DataFrame(
-        [
-            {"wtp": f"{w:,.0f} USD/QALY", "d_qalys": q * r, "d_cost": w * q * r}
-            for w, r in reach.items()
-            for q in (-1.0, 1.0)
-        ]  # fmt: skip
-    )
     layers = [
-        alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color=REFERENCE_GREY).encode(x="zero:Q"),
-        alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color=REFERENCE_GREY).encode(y="zero:Q"),
-        alt.Chart(lines)
-        .mark_line(color=REFERENCE_GREY, clip=True)
-        .encode(
-            x=x,
-            y=y,
-            strokeDash=alt.StrokeDash("wtp:N", title="Willingness to pay", sort=list(dict.fromkeys(lines["wtp"]))),
-            tooltip=["wtp:N"],
-        ),
+        *plane_axes_and_thresholds(data, ce.settings.wtp_thresholds, x, y),
         alt.Chart(data).mark_point(size=18, opacity=0.45).encode(x=x, y=y, color=colour),
         alt.Chart(front).mark_line(color="#000000").encode(x=x, y=y, order="d_cost:Q"),
         alt.Chart(means)
