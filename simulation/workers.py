@@ -40,7 +40,8 @@ def worker_pool(jobs: int, progress_queue: Any = None) -> Iterator[ProcessPoolEx
         )
         launch = getattr(pool, "_launch_processes", None)  # start every worker while SIGINT is ignored
         if launch is not None:
-            launch()
+            with _main_module_hidden():
+                launch()
     finally:
         _restore_sigint(previous)
     try:
@@ -49,6 +50,32 @@ def worker_pool(jobs: int, progress_queue: Any = None) -> Iterator[ProcessPoolEx
         _stop_workers(pool)
         raise
     pool.shutdown(wait=True)
+
+
+@contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Start workers without re-running the user's script in them.
+
+    A spawned worker normally imports the parent's `__main__` (as `__mp_main__`), so a plain
+    script that calls `run_scenario` without an `if __name__ == "__main__":` guard would run again
+    in every worker and fail there. Workers only ever run functions of this package, so they do
+    not need the script: while they start, `__main__` shows neither a file nor a module name, and
+    multiprocessing leaves it out of what each worker prepares. Results do not depend on it, so
+    determinism across worker counts holds.
+    """
+    main = sys.modules.get("__main__")
+    names = ("__file__", "__spec__") if main is not None else ()
+    saved = {name: main.__dict__[name] for name in names if name in main.__dict__}
+    try:
+        for name in saved:
+            if name == "__spec__":
+                main.__spec__ = None
+            else:
+                del main.__dict__[name]
+        yield
+    finally:
+        if main is not None:
+            main.__dict__.update(saved)
 
 
 def _ignore_sigint() -> Any:

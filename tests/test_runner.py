@@ -7,6 +7,7 @@ import json
 import pandas as pd
 import pytest
 
+from simulation import Scenario
 from simulation.results import write_results
 from simulation.runner import run_scenario, summarise
 from tests.conftest import tiny_scenario
@@ -104,3 +105,24 @@ def test_any_executor_gives_the_same_results():
         threaded = run_scenario(s, executor=pool)
     pd.testing.assert_frame_equal(serial.series(), threaded.series())
     pd.testing.assert_frame_equal(serial.final(), threaded.final())
+
+
+def test_a_plain_script_without_a_main_guard_runs_on_two_workers(tmp_path):
+    """People write scripts without `if __name__ == "__main__":`; the workers must not rerun them."""
+    import subprocess
+    import sys
+
+    settings = "population=300, days=10, replicates=2, burn_in_days=5, settle_days=5"
+    script = tmp_path / "study.py"
+    script.write_text(
+        "from simulation import Scenario\n"
+        "from simulation.runner import run_scenario\n"
+        f"result = run_scenario(Scenario({settings}), jobs=2)\n"
+        "print('finished', len(result.replicates), round(float(result.summary()['mean'].sum()), 6))\n"
+    )
+    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = [line for line in done.stdout.splitlines() if line.startswith("finished")]
+    assert len(lines) == 1, done.stdout  # the script ran once, not again in each worker
+    serial = run_scenario(Scenario(population=300, days=10, replicates=2, burn_in_days=5, settle_days=5), jobs=1)
+    assert lines[0] == f"finished 2 {round(float(serial.summary()['mean'].sum()), 6)}"  # same numbers as serial
