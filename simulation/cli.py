@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from simulation.guard import GuardedTyper
 from simulation.inputs import excerpt
@@ -152,9 +160,24 @@ def _progress(quiet: bool, unit: str = "days") -> Progress:
         MofNCompleteColumn(),
         TextColumn(unit),
         TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
         console=err,
         disable=quiet,
     )
+
+
+def _one_bar(progress: Progress, description: str, days_per_task: dict) -> Callable[[object, int], None]:
+    """One bar over every task of a study (simulated days in all), with the time remaining; the
+    returned callback takes (task key, days that task has done)."""
+    bar = progress.add_task(description, total=sum(days_per_task.values()))
+    done = dict.fromkeys(days_per_task, 0)
+
+    def update(key: object, days: int) -> None:
+        done[key] = max(done[key], min(int(days), days_per_task[key]))
+        progress.update(bar, completed=sum(done.values()))
+
+    return update
 
 
 @app.command()
@@ -192,13 +215,9 @@ def run(
         f"{resolved.replicates} replicates (seed {resolved.seed}, {n_jobs} worker{'s' if n_jobs > 1 else ''})",
         highlight=False,
     )
-    total = resolved.duration_days
     with _progress(quiet) as progress:
-        tasks = {i: progress.add_task(f"replicate {i}", total=total) for i in range(resolved.replicates)}
-
-        def advance(replicate: int, done: int) -> None:
-            progress.update(tasks[replicate], completed=done)
-
+        days = dict.fromkeys(range(resolved.replicates), resolved.duration_days)
+        advance = _one_bar(progress, f"{resolved.replicates} replicates", days)
         try:
             result = run_scenario(resolved, jobs=n_jobs, progress=advance, dask=dask)
         except KeyboardInterrupt:
@@ -265,19 +284,10 @@ def compare(
         highlight=False,
     )
     with _progress(quiet) as progress:
-        tasks = {
-            (i, r): progress.add_task(f"{name} #{r}", total=first.duration_days)
-            for i, name in enumerate(names)
-            for r in range(first.replicates)
-        }
+        days = {(i, r): first.duration_days for i in range(len(names)) for r in range(first.replicates)}
+        advance = _one_bar(progress, f"{n_tasks} runs", days)
         try:
-            comparison = compare_scenarios(
-                resolved,
-                ref,
-                jobs=n_jobs,
-                progress=lambda key, done: progress.update(tasks[key], completed=done),
-                dask=dask,
-            )
+            comparison = compare_scenarios(resolved, ref, jobs=n_jobs, progress=advance, dask=dask)
         except KeyboardInterrupt:
             _fail("interrupted; no results were written.", code=130)
     for note in comparison.notes:
