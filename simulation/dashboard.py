@@ -131,7 +131,27 @@ def coupling_chart(x: Exploration) -> alt.Chart:
     )
 
 
-CHARTS = (prevalence_chart, difference_chart, distribution_chart, trajectories_chart, coupling_chart)
+def causal_graph_chart(x: Exploration) -> alt.LayerChart:
+    """The whole causal graph, each arrow as wide as its coupling is set now (cut arrows thin)."""
+    from simulation.graph import current_weights, graph_chart
+
+    chart = graph_chart(current_weights(x.explored.params), title="The causal graph as set now")
+    return chart.properties(
+        width=900,
+        height=520,
+        title=alt.Title("The causal graph as set now", subtitle="arrow width: the coupling's current value as a "
+                        "share of its declared upper bound; hover an arrow for its parameter and source"),
+    )  # fmt: skip
+
+
+CHARTS = (
+    prevalence_chart,
+    difference_chart,
+    distribution_chart,
+    trajectories_chart,
+    coupling_chart,
+    causal_graph_chart,
+)
 
 
 # -- the page --------------------------------------------------------------------------------

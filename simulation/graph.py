@@ -9,6 +9,7 @@ weighted by the parameter's value as a share of its declared upper bound.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import altair as alt
@@ -45,18 +46,32 @@ def layout(nodes: list[str]) -> dict[str, tuple[float, float]]:
 
 def edge_weights(measured: bool = True, population: int = 3000) -> pd.DataFrame:
     """The edge table with a `weight` in 0-1 for drawing (see the module docstring)."""
+    if not measured:
+        return current_weights()
+    from simulation.check_edges import edge_effects
+
     rows = pd.DataFrame(edge_rows())
-    if measured:
-        from simulation.check_edges import edge_effects
+    effects = {v.edge.parameter: abs(v.effect) for v in edge_effects(population=population)}
+    rows["effect"] = rows["parameter"].map(effects)
+    raw = rows["effect"] / rows.groupby("to")["effect"].transform("max").replace(0, np.nan)
+    rows["weight"] = raw.fillna(0.0).clip(0.0, 1.0)
+    return rows
 
-        effects = {v.edge.parameter: abs(v.effect) for v in edge_effects(population=population)}
-        rows["effect"] = rows["parameter"].map(effects)
-        raw = rows["effect"] / rows.groupby("to")["effect"].transform("max").replace(0, np.nan)
-    else:
-        from simulation.parameters import parameter_rows
 
-        upper = {r["name"]: r["upper"] for r in parameter_rows(interventions=False)}
-        raw = rows.apply(lambda r: abs(r["value"]) / max(abs(upper[r["parameter"]]), 1e-9), axis=1)
+@functools.lru_cache(maxsize=1)
+def _upper_bounds() -> dict[str, float]:
+    from simulation.parameters import parameter_rows
+
+    return {r["name"]: r["upper"] for r in parameter_rows(interventions=False)}
+
+
+def current_weights(params=None) -> pd.DataFrame:
+    """The edge table with `weight` = each parameter's value (from `params`, else the defaults) as
+    a share of its declared upper bound: how strong each arrow is set now, without simulating (what
+    the dashboard draws as couplings change; a cut arrow has weight 0)."""
+    rows = pd.DataFrame(edge_rows(params))
+    upper = _upper_bounds()
+    raw = rows.apply(lambda r: abs(r["value"]) / max(abs(upper[r["parameter"]]), 1e-9), axis=1)
     rows["weight"] = raw.fillna(0.0).clip(0.0, 1.0)
     return rows
 

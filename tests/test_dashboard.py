@@ -100,3 +100,18 @@ def load_scenario_text(text: str) -> Scenario:
         path = Path(folder) / "s.yaml"
         path.write_text(text)
         return load_scenario(path)
+
+
+def test_the_causal_graph_view_thins_an_arrow_the_user_cuts():
+    from simulation.dashboard import causal_graph_chart
+
+    x = Exploration(SMALL)
+    first = main_couplings()[0]
+
+    def width(chart) -> float:
+        segments = chart.layer[0].data
+        return float(segments.loc[segments["parameter"] == first.parameter, "width"].iloc[0])
+
+    before = width(causal_graph_chart(x))
+    x.set_coupling(first.parameter, 0.0)
+    assert width(causal_graph_chart(x)) < before
