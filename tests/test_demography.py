@@ -132,3 +132,22 @@ def test_bad_demography_input_names_file_and_field(tmp_path):
                           text=True, timeout=120)  # fmt: skip
     assert done.returncode == 2
     assert "bad.yaml" in done.stderr and "demography.ageing" in done.stderr
+
+
+def test_a_strategy_that_prevents_deaths_gains_life_years_and_qalys():
+    """Economics count only the living: the same people (common random numbers), once with and once
+    without the excess mortality of depression; fewer deaths give more life-years and QALYs."""
+    from simulation.economics.evaluate import replicate_economics
+    from simulation.economics.settings import EconomicsSettings
+    from simulation.runner import run_many
+
+    runs = []
+    for name, ratio in (("excess", 2.0), ("prevented", 1.0)):
+        parameters = {"demography": {"log_hazard_at_45": -3.5, "depression_mortality_ratio": ratio}}
+        runs.append(_scenario({"ageing": True, "mortality": True}, parameters, name=name, years=3, replicates=2))
+    table = replicate_economics(run_many(runs, jobs=1), EconomicsSettings()).set_index(["strategy", "replicate"])
+    for replicate in (0, 1):
+        excess, prevented = table.loc[("excess", replicate)], table.loc[("prevented", replicate)]
+        assert prevented["life_years"] > excess["life_years"]
+        assert prevented["qalys"] > excess["qalys"]
+        assert excess["life_years"] < excess["life_years_undiscounted"] < 3.0
