@@ -213,7 +213,10 @@ class Demography:
         # Deaths and person-years by 12-month depression (index 0: without, 1: with), for checks.
         self.deaths_by_depression = np.zeros(2)
         self.person_years_by_depression = np.zeros(2)
-        self._rng = stream(model.seed, model.replicate, "demography")
+        # Two sub-streams: who dies (one uniform per person per day, whatever happened before, so two
+        # scenarios keep common numbers for deaths) and the traits of the adults who replace them.
+        self._rng = stream(model.seed, model.replicate, "demography", key=0)
+        self._entrants = stream(model.seed, model.replicate, "demography", key=1)
 
     def step(self, model: PainCycleModel) -> None:
         """One day: the living grow a day older, some die, and (with `replace_deaths`) new adults enter."""
@@ -267,8 +270,8 @@ class Demography:
         status windows and episode histories, no treatment."""
         where = np.flatnonzero(died)
         k = where.size
-        ages = ENTRY_AGE + self._rng.random(k)
-        fresh = self._synthesise(k, model.params, self._rng, ages=ages)
+        ages = ENTRY_AGE + self._entrants.random(k)
+        fresh = self._synthesise(k, model.params, self._entrants, ages=ages)
         for name, column in fresh.as_dict().items():
             getattr(model.state, name)[where] = column
         self.age[where] = fresh.age
