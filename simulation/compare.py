@@ -24,13 +24,16 @@ from simulation.units import DAYS_PER_YEAR
 
 # The rows of the comparison table: the key outcomes, then the economics of each scenario.
 TABLE_OUTCOMES = (*KEY_OUTCOMES, "qalys_per_person", "cost_per_person")
-SHARED = ("population", "days", "years", "replicates", "seed", "burn_in_days", "settle_days", "economics")
+SHARED = ("population", "days", "years", "replicates", "seed", "burn_in_days", "settle_days", "economics", "demography")
 
 
 def qalys_per_person(series: pd.DataFrame) -> float:
-    """QALYs per person over the run: the area under the mean-utility curve, in years."""
+    """QALYs per person over the run: the area under the mean-utility curve, in years (with deaths,
+    the mean utility of the living times the share alive: the dead count none)."""
+    from simulation.economics.costs import per_person
+
     days = series["day"].to_numpy(float)
-    utility = series["mean_utility"].to_numpy(float)
+    utility = per_person(series, "mean_utility")
     return float(np.trapezoid(utility, days) / DAYS_PER_YEAR) if days.size > 1 else 0.0
 
 

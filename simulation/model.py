@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.agents import RENAMED_COLUMNS, Person
+from simulation.demography import Demography
 from simulation.interventions.base import InterventionSpec, Programme, apply_programmes
 from simulation.interventions.effects import Modifiers
 from simulation.noise import allocate_noise
@@ -128,6 +129,7 @@ class PainCycleModel(mesa.Model):
 
         self.modifiers = Modifiers()
         self.programmes: list[Programme] = []  # filled after the burn-in: treatment starts on day 0 or later
+        self.demography: Demography | None = None  # set after the burn-in: demography starts on day 0
         key = None
         if start is not None or keep_burn_in:  # what this model's day 0 depends on, as given here
             own = scenario.model_copy(update={"population": size, "burn_in_days": burn_in, "seed": seed})
@@ -153,6 +155,8 @@ class PainCycleModel(mesa.Model):
             self.burned_in = BurnIn(key, self.day, *copy.deepcopy((self.state, self.status, self._daily, self._noise)))
 
         self.programmes = [Programme(spec, self) for spec in scenario.interventions]
+        # Ageing, deaths and new adults, from day 0 on (None: a closed cohort at fixed ages).
+        self.demography = Demography(self, scenario.demography, synthesise) if scenario.demography.active else None
 
         outputs = scenario.outputs
         self.record_every = outputs.record_every_days
@@ -187,6 +191,8 @@ class PainCycleModel(mesa.Model):
         advance_day(self.state, params or self.params, self._noise, mods)
         self.day += 1
         self.status.update(self.state, self.day)
+        if self.demography is not None and self.day > 0:
+            self.demography.step(self)
 
     def step(self) -> None:
         """Advance everyone by one day and record the outcomes that fall due."""
@@ -199,13 +205,18 @@ class PainCycleModel(mesa.Model):
         if self.day % self.record_every == 0:
             self._series.append(self._series_row())
         if self.panel_index.size and self.day % self.panel_every == 0:
-            self._panel.append(panel_rows(self, self.panel_index))
+            living = self.living()
+            index = self.panel_index if living is None else self.panel_index[living[self.panel_index]]
+            self._panel.append(panel_rows(self, index))
 
     def _series_row(self) -> dict[str, float]:
         """Today's population outcomes, and the intervention spending per person so far (USD, for
         discounting costs by when they fall: `simulation.economics.costs`)."""
         spent = sum(p.cost for p in self.programmes) / max(self.state.size, 1)
-        return {"day": self.day, **population_metrics(self), "intervention_cost": spent}
+        row = {"day": self.day, **population_metrics(self), "intervention_cost": spent}
+        if self.demography is not None:
+            row.update(self.demography.metrics(self))
+        return row
 
     def run(self, days: int | None = None, progress: Callable[[int], None] | None = None) -> PainCycleModel:
         """Step `days` days (the scenario's duration if omitted); `progress(days_done)` is called
@@ -221,8 +232,17 @@ class PainCycleModel(mesa.Model):
 
     # -- looking at it -----------------------------------------------------------------------
     def metrics(self) -> dict[str, float]:
-        """Today's population outcomes (prevalences, means, conditional prevalences)."""
-        return population_metrics(self)
+        """Today's population outcomes (prevalences, means, conditional prevalences), among the
+        living; with demography on, also the share alive, deaths and life-years so far."""
+        if self.demography is None:
+            return population_metrics(self)
+        return {**population_metrics(self), **self.demography.metrics(self)}
+
+    def living(self) -> np.ndarray | None:
+        """Who is alive (a mask), or None when everyone is (no demography, or deaths replaced)."""
+        if self.demography is None or self.demography.alive.all():
+            return None
+        return self.demography.alive
 
     def population_series(self) -> pd.DataFrame:
         """The population outcomes recorded so far, one row per recorded day."""

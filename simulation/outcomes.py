@@ -35,7 +35,8 @@ if TYPE_CHECKING:  # the model computes its outcomes with this module
 Kind = Literal["prevalence", "mean", "ratio", "count"]
 # Where the value comes from: the population each recorded day (`population_metrics`), a whole
 # run's replicate (`simulation.compare`), or the virtual cohort study (`simulation.cohort`).
-Computed = Literal["daily", "run", "cohort"]
+# `demography`: each recorded day, only in runs whose scenario has a `demography:` block switched on.
+Computed = Literal["daily", "run", "cohort", "demography"]
 SHARE = "0-1 share"
 
 
@@ -226,6 +227,39 @@ _CATALOGUE: tuple[Outcome, ...] = (
         1.0,
     ),
     *(_slow_mean(name) for name in SLOW_STATES),
+    # Recorded each day only with demography on (`simulation.demography`): per person of the day-0 population.
+    Outcome(
+        "alive",
+        "Alive",
+        "share of the day-0 population alive",
+        "prevalence",
+        "share of the day-0 population",
+        computed="demography",
+    ),
+    Outcome(
+        "deaths_per_1000",
+        "Deaths per 1,000",
+        "deaths since day 0 per 1,000 of the day-0 population (replaced or not)",
+        "mean",
+        "deaths per 1,000",
+        "deaths per 1,000",
+        0.0,
+        1000.0,
+        "demography",
+        short="deaths/1000",
+    ),
+    Outcome(
+        "life_years_per_person",
+        "Life-years per person",
+        "person-years lived since day 0 per person of the day-0 population (undiscounted)",
+        "mean",
+        "life-years",
+        "life-years",
+        0.0,
+        math.inf,
+        "demography",
+    ),
+    Outcome("mean_age", "Mean age", "mean age of the living", "mean", "years", "years", 18.0, 120.0, "demography"),
     # Per replicate of a whole run, in comparisons.
     Outcome(
         "qalys_per_person",
@@ -415,40 +449,55 @@ def statuses(model: PainCycleModel, at: Selector = ALL) -> dict[str, np.ndarray]
 
 
 def population_metrics(model: PainCycleModel) -> dict[str, float]:
-    """Every metric of `METRICS` for the population today."""
+    """Every metric of `METRICS` for the population today (among the living, when some have died)."""
+    living = model.living() if hasattr(model, "living") else None
+    if living is None:
+        share, mean = _share, _mean
+    else:
+
+        def share(flags: np.ndarray, among: np.ndarray | None = None) -> float:
+            return _share(flags, living if among is None else among & living)
+
+        def mean(values: np.ndarray) -> float:
+            return _mean(values[living])
+
     s = model.state
     flags = statuses(model)
     cp, dep, ins, bp = flags["chronic_pain"], flags["depression"], flags["insomnia"], flags["midus_back_pain"]
     out = {
-        "mean_pain": float(s.pain.mean(dtype=np.float64)),
-        "mean_phq9": float(s.mood.mean(dtype=np.float64)) * PHQ9_MAX,
-        "mean_isi": float(s.isi.mean(dtype=np.float64)),
-        **{name: _share(flag) for name, flag in flags.items() if name != "in_care"},
-        "pain_and_depression": _share(cp & dep),
-        "pain_and_insomnia": _share(cp & ins),
-        "depression_and_insomnia": _share(dep & ins),
-        "all_three": _share(cp & dep & ins),
-        "depression_given_chronic_pain": _share(dep, cp),
-        "depression_given_no_chronic_pain": _share(dep, ~cp),
-        "depression_given_back_pain": _share(dep, bp),
-        "depression_given_no_back_pain": _share(dep, ~bp),
-        "back_pain_given_depression": _share(bp, dep),
-        "back_pain_given_no_depression": _share(bp, ~dep),
-        "insomnia_given_chronic_pain": _share(ins, cp),
-        "depression_given_high_impact_pain": _share(dep, flags["high_impact_chronic_pain"]),
-        "depression_given_chronic_pain_in_care": _share(dep, cp & s.in_care),
-        "clinical_insomnia_given_chronic_pain_in_care": _share(flags["clinical_insomnia"], cp & s.in_care),
-        "in_care": _share(s.in_care),
-        "in_episode": _share(s.in_episode),
-        "in_central_pain": _share(s.in_central_pain),
-        "opioid_use": _share(s.opioid_exposure > np.float32(0.05)),
-        "opioid_misuse": _share(model.status.opioid_misuse(s)),
-        "opioid_addiction": _share(model.status.opioid_addiction(s)),
-        "mean_utility": float(utility(model.params.utility, s.pain, s.phq9, s.isi).mean(dtype=np.float64)),
+        "mean_pain": mean(s.pain),
+        "mean_phq9": mean(s.mood) * PHQ9_MAX,
+        "mean_isi": mean(s.isi),
+        **{name: share(flag) for name, flag in flags.items() if name != "in_care"},
+        "pain_and_depression": share(cp & dep),
+        "pain_and_insomnia": share(cp & ins),
+        "depression_and_insomnia": share(dep & ins),
+        "all_three": share(cp & dep & ins),
+        "depression_given_chronic_pain": share(dep, cp),
+        "depression_given_no_chronic_pain": share(dep, ~cp),
+        "depression_given_back_pain": share(dep, bp),
+        "depression_given_no_back_pain": share(dep, ~bp),
+        "back_pain_given_depression": share(bp, dep),
+        "back_pain_given_no_depression": share(bp, ~dep),
+        "insomnia_given_chronic_pain": share(ins, cp),
+        "depression_given_high_impact_pain": share(dep, flags["high_impact_chronic_pain"]),
+        "depression_given_chronic_pain_in_care": share(dep, cp & s.in_care),
+        "clinical_insomnia_given_chronic_pain_in_care": share(flags["clinical_insomnia"], cp & s.in_care),
+        "in_care": share(s.in_care),
+        "in_episode": share(s.in_episode),
+        "in_central_pain": share(s.in_central_pain),
+        "opioid_use": share(s.opioid_exposure > np.float32(0.05)),
+        "opioid_misuse": share(model.status.opioid_misuse(s)),
+        "opioid_addiction": share(model.status.opioid_addiction(s)),
+        "mean_utility": mean(utility(model.params.utility, s.pain, s.phq9, s.isi)),
     }
     for name in SLOW_STATES:
-        out[f"mean_{name}"] = float(getattr(s, name).mean(dtype=np.float64))
+        out[f"mean_{name}"] = mean(getattr(s, name))
     return {name: out[name] for name in METRICS}
+
+
+def _mean(values: np.ndarray) -> float:
+    return float(values.mean(dtype=np.float64))
 
 
 PANEL_COLUMNS = ("age", "female", "pain", "sleep", "in_episode", "in_central_pain", "in_care", *SLOW_STATES)
@@ -482,10 +531,13 @@ DISTRIBUTION_BINS: dict[str, np.ndarray] = {
 def distributions(model: PainCycleModel) -> list[dict[str, float]]:
     """Shares of the population in each bin of pain, PHQ-9 and ISI today."""
     values = {"pain (NRS)": model.state.pain, "PHQ-9": model.state.phq9, "ISI": model.state.isi}
+    living = model.living() if hasattr(model, "living") else None
+    if living is not None:  # among the living
+        values = {measure: column[living] for measure, column in values.items()}
     rows = []
     for measure, edges in DISTRIBUTION_BINS.items():
         counts, _ = np.histogram(values[measure], bins=edges)
-        shares = counts / max(model.state.size, 1)
+        shares = counts / max(values[measure].size, 1)
         for left, right, share in zip(edges[:-1], edges[1:], shares, strict=True):
             rows.append({"measure": measure, "bin_left": float(left), "bin_right": float(right), "share": share})
     return rows

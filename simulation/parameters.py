@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from simulation.declare import bounds_of, provenance_of
+from simulation.demography import DemographyParams
 from simulation.economics.costs import CostParams
 from simulation.population import PopulationParams
 from simulation.rules.care import CareParams
@@ -47,6 +48,7 @@ class ModelParams(BaseModel):
     status: StatusParams = Field(default_factory=StatusParams)
     utility: UtilityParams = Field(default_factory=UtilityParams)
     costs: CostParams = Field(default_factory=CostParams)
+    demography: DemographyParams = Field(default_factory=DemographyParams)
 
     @model_validator(mode="after")
     def _consistent_windows(self) -> ModelParams:

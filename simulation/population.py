@@ -144,16 +144,20 @@ def _threshold(latent: np.ndarray, prevalence: float) -> np.ndarray:
     return latent > ndtri(1.0 - prevalence)
 
 
-def synthesise(size: int, params, rng: np.random.Generator) -> PopulationState:
-    """Draw `size` adults' traits and starting states from `params` (a `ModelParams`)."""
+def synthesise(size: int, params, rng: np.random.Generator, ages: np.ndarray | None = None) -> PopulationState:
+    """Draw `size` adults' traits and starting states from `params` (a `ModelParams`); `ages`, if
+    given, are their ages (new adults entering an open population) instead of the Census mix."""
     pp: PopulationParams = params.population
     s = PopulationState(size)
 
-    shares = np.array([b[2] for b in AGE_BANDS])
-    band = rng.choice(len(AGE_BANDS), size=size, p=shares / shares.sum())
-    lo = np.array([b[0] for b in AGE_BANDS])[band]
-    hi = np.array([b[1] for b in AGE_BANDS])[band]
-    s.age[:] = lo + (hi - lo) * rng.random(size)
+    if ages is None:
+        shares = np.array([b[2] for b in AGE_BANDS])
+        band = rng.choice(len(AGE_BANDS), size=size, p=shares / shares.sum())
+        lo = np.array([b[0] for b in AGE_BANDS])[band]
+        hi = np.array([b[1] for b in AGE_BANDS])[band]
+        s.age[:] = lo + (hi - lo) * rng.random(size)
+    else:
+        s.age[:] = ages
     s.female[:] = rng.random(size) < pp.female_share
     s.ses[:] = rng.standard_normal(size)
 

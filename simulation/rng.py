@@ -25,6 +25,7 @@ STREAMS: dict[str, int] = {
     "dropout": 6,  # interventions: stopping treatment (per intervention sub-streams)
     "trial": 7,  # virtual trials: recruitment and randomisation
     "cohort": 8,  # virtual cohort studies: who is sampled
+    "demography": 9,  # deaths and the traits of the adults who replace the dead
 }
 
 

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from simulation.declare import bounds_of
+from simulation.demography import DemographySettings
 from simulation.economics.settings import EconomicsSettings
 from simulation.inputs import (
     InputError,
@@ -125,6 +126,11 @@ class Scenario(BaseModel):
     economics: EconomicsSettings = Field(
         default_factory=EconomicsSettings,
         description="Perspective, discount rates, price year and willingness-to-pay thresholds of a comparison.",
+    )
+    demography: DemographySettings = Field(
+        default_factory=DemographySettings,
+        description="Ageing, deaths and replacement of the dead from day 0 on (all off: a closed cohort at fixed "
+        "ages, as before).",
     )
 
     @model_validator(mode="after")

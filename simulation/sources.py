@@ -824,6 +824,82 @@ SOURCES: tuple[Source, ...] = (
         kind="paper",
     ),
     Source(
+        key="Arias & Xu 2022",
+        aliases=("United States Life Tables, 2019",),
+        reference=(
+            "Arias E, Xu JQ. United States life tables, 2019. National Vital Statistics Reports vol 70 no 19. "
+            "Hyattsville, MD: National Center for Health Statistics; 2022. doi:10.15620/cdc:113096."
+        ),
+        reports=(
+            "The complete period life tables of the US population in 2019 (total, by sex, by race and Hispanic "
+            "origin). Expectation of life was 78.8 years at birth, 36.3 at 45 and 19.6 at 65. The model fits a "
+            "Gompertz-Makeham mortality law to the total population's expectations of life at ages 18 to 95 "
+            "(Table 1; largest error 0.27 years) for its background mortality (`simulation.demography`)."
+        ),
+        kind="data",
+    ),
+    Source(
+        key="Xu et al. 2020",
+        aliases=("NCHS Data Brief 395",),
+        reference=(
+            "Xu JQ, Murphy SL, Kochanek KD, Arias E. Mortality in the United States, 2019. NCHS Data Brief no 395. "
+            "Hyattsville, MD: National Center for Health Statistics; 2020."
+        ),
+        reports=(
+            "US deaths in 2019: the age-adjusted death rate was 846.7 per 100,000 for men and 602.7 for women, a "
+            "ratio of 1.40. The model splits its both-sexes mortality law by that ratio (the same at every age, "
+            "an assumption)."
+        ),
+        kind="report",
+    ),
+    Source(
+        key="Cuijpers et al. 2014",
+        aliases=(),
+        reference=(
+            "Cuijpers P, Vogelzangs N, Twisk J, Kleiboer A, Li J, Penninx BW. Comprehensive meta-analysis of excess "
+            "mortality in depression in the general community versus patients with specific illnesses. American "
+            "Journal of Psychiatry 2014;171(4):453-462."
+        ),
+        reports=(
+            "Across 293 prospective studies, depression went with a pooled relative risk of death of 1.64 (95% CI "
+            "1.56-1.73), similar in community samples and in patients with specific illnesses, and smaller in "
+            "studies of higher quality. The model multiplies the death hazard of people with 12-month depression "
+            "by it."
+        ),
+        kind="paper",
+    ),
+    Source(
+        key="Walker et al. 2015",
+        aliases=("Walker, McGee & Druss 2015",),
+        reference=(
+            "Walker ER, McGee RE, Druss BG. Mortality in mental disorders and global disease burden implications: "
+            "a systematic review and meta-analysis. JAMA Psychiatry 2015;72(4):334-341."
+        ),
+        reports=(
+            "Pooled over 203 studies, people with mental disorders (all diagnoses together) died at 2.22 times the "
+            "rate of the general population (95% CI 2.12-2.33), a median of 10 years of life lost. The model uses "
+            "it only as the upper bound of the excess mortality of depression."
+        ),
+        kind="paper",
+    ),
+    Source(
+        key="Larney et al. 2020",
+        aliases=(),
+        reference=(
+            "Larney S, Peacock A, Mathers BM, Hickman M, Degenhardt L. All-cause and cause-specific mortality among "
+            "people using extramedical opioids: a systematic review and meta-analysis. JAMA Psychiatry "
+            "2020;77(5):493-502."
+        ),
+        reports=(
+            "Across cohorts of people using extramedical opioids (mostly heroin and opioid agonist treatment "
+            "samples), the pooled crude all-cause mortality rate was 1.6 per 100 person-years, and the pooled "
+            "standardised mortality ratio 10.0 (95% CI 7.6-13.2). The model applies it to people whose opioid "
+            "dependence reaches the addiction level; that they die like those cohorts is an assumption and "
+            "likely overstates deaths from prescribed opioids."
+        ),
+        kind="paper",
+    ),
+    Source(
         key="US Census 2020",
         aliases=("US Census Bureau, 2020 Census", "2020 Census", "US Census Bureau"),
         reference="U.S. Census Bureau. 2020 Census: age and sex of the adult population of the United States.",

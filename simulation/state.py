@@ -31,8 +31,9 @@ class Column:
 F = "float32"
 
 COLUMNS: tuple[Column, ...] = (
-    # traits: fixed for a person during a run (ages are not advanced: a closed cohort)
-    Column("age", F, 45.0, 18.0, 90.0, "years", "trait", "age at the start of the run"),
+    # traits: fixed for a person during a run (unless the scenario's `demography:` block ages people)
+    # The label feeds the generated causal graph and tables; with `demography: ageing` age advances a day a day.
+    Column("age", F, 45.0, 18.0, 120.0, "years", "trait", "age at the start of the run"),
     Column("female", "bool", 0, None, None, "flag", "trait", "female sex"),
     Column("ses", F, 0.0, None, None, "SD", "trait", "socioeconomic status (z-score; low is worse)"),
     Column("employed", "bool", 0, None, None, "flag", "trait", "in paid work"),

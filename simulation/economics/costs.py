@@ -200,6 +200,18 @@ def discounted_increments(days, cumulative, rate: float) -> float:
     return float(np.sum(spent * discount_factors(mid, rate)))
 
 
+ALIVE_COLUMN = "alive"  # share of the day-0 population alive; only in runs with demography on
+
+
+def per_person(series: pd.DataFrame, column: str) -> np.ndarray:
+    """`column` of a population series per person of the day-0 population: outcomes are reported
+    among the living, so with deaths they are weighted by the share alive (the dead count nothing)."""
+    values = series[column].to_numpy(float)
+    if ALIVE_COLUMN in series.columns:
+        values = values * series[ALIVE_COLUMN].to_numpy(float)
+    return values
+
+
 def replicate_costs(series: pd.DataFrame, costs: CostParams, price_year: int, rate: float) -> dict[str, float]:
     """Per person, discounted at `rate` to day 0 and in `price_year` prices: each cost category of one
     replicate's population series."""
@@ -218,6 +230,6 @@ def replicate_costs(series: pd.DataFrame, costs: CostParams, price_year: int, ra
         total = 0.0
         for column, name in parts:
             yearly = inflate(getattr(costs, name), fields[name].json_schema_extra["price_year"], price_year)
-            total += yearly * discounted_person_years(days, series[column], rate)
+            total += yearly * discounted_person_years(days, per_person(series, column), rate)
         out[category] = total
     return out

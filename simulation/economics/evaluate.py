@@ -31,7 +31,7 @@ EFFECT = "qalys"  # discounted QALYs per person
 def replicate_economics(runs, settings: EconomicsSettings) -> pd.DataFrame:
     """One row per strategy and replicate: discounted QALYs (and undiscounted), discounted costs per
     person by category and the total of each perspective, in the settings' price year."""
-    from simulation.economics.costs import discounted_person_years
+    from simulation.economics.costs import ALIVE_COLUMN, discounted_person_years, per_person
 
     rows = []
     for run in runs:
@@ -40,13 +40,18 @@ def replicate_economics(runs, settings: EconomicsSettings) -> pd.DataFrame:
             series = rep.series
             days = series["day"].to_numpy(float)
             by_category = replicate_costs(series, costs, settings.price_year, settings.discount_rate_costs)
+            utility = per_person(series, "mean_utility")  # the dead count no QALYs
             row = {
                 "strategy": run.scenario.name,
                 "replicate": rep.replicate,
-                "qalys": discounted_person_years(days, series["mean_utility"], settings.discount_rate_effects),
-                "qalys_undiscounted": discounted_person_years(days, series["mean_utility"], 0.0),
+                "qalys": discounted_person_years(days, utility, settings.discount_rate_effects),
+                "qalys_undiscounted": discounted_person_years(days, utility, 0.0),
                 **{f"cost_{c}": by_category[c] for c in CATEGORIES},
             }
+            if ALIVE_COLUMN in series.columns:  # demography on: life-years lived, discounted and not
+                alive = series[ALIVE_COLUMN].to_numpy(float)
+                row["life_years"] = discounted_person_years(days, alive, settings.discount_rate_effects)
+                row["life_years_undiscounted"] = discounted_person_years(days, alive, 0.0)
             for perspective, parts in PERSPECTIVES.items():
                 row[f"cost_{perspective}"] = float(sum(by_category[c] for c in parts))
             rows.append(row)
@@ -77,6 +82,8 @@ class CostEffectiveness:
         rows = []
         columns = ["qalys", "qalys_undiscounted", *(f"cost_{c}" for c in CATEGORIES),
                    *(f"cost_{p}" for p in PERSPECTIVES)]  # fmt: skip
+        if "life_years" in self.per_replicate.columns:  # demography on
+            columns[2:2] = ["life_years", "life_years_undiscounted"]
         for column in columns:
             wide = self._wide(column)
             for name in self.strategies:

@@ -274,6 +274,8 @@ class Programme:
         self.days_to_stop = np.where(side, np.minimum(side_day, days_to_dropout), days_to_dropout)
         self.stopped_for_side_effects = side & (side_day <= days_to_dropout)
         self.allowed = np.ones(n, bool) if restrict is None else _mask(restrict, n)
+        self.restricted = restrict is not None
+        self.replaced_enrolled = 0  # enrolled people who died and whose places new adults took
         self.enrolled = np.zeros(n, bool)
         self.start = np.full(n, NEVER, np.int32)
         self.stop = np.full(n, NEVER, np.int32)
@@ -354,13 +356,31 @@ class Programme:
         early &= self.start + np.ceil(self.days_to_stop) <= day
         return early, early & self.stopped_for_side_effects
 
+    def leave(self, who: np.ndarray, day: int, replaced: bool) -> None:
+        """People `who` (a mask) died today: their treatment ends. With `replaced`, a new adult takes
+        each place: not enrolled, and offered the programme as anyone else (a trial arm's places are
+        not), with the place's pre-drawn uptake, response and adherence (independent of who held it)."""
+        gone = who & self.enrolled
+        if replaced:
+            self.replaced_enrolled += int(np.count_nonzero(gone))
+            if self.restricted:
+                self.allowed[who] = False
+            self.enrolled[who] = False
+            self.start[who] = NEVER
+            self.stop[who] = NEVER
+            self.level[who] = 0.0
+            self.index = np.flatnonzero(self.enrolled)
+        else:
+            self.allowed[who] = False
+            self.stop[gone] = np.minimum(self.stop[gone], day)
+
     def report(self, day: int) -> dict[str, Any]:
         """Counts and costs up to `day`, for results and comparisons."""
         early, side_effects = self.stopped(day)
         return {
             "intervention": self.spec.name,
             "type": self.spec.type,
-            "enrolled": int(self.enrolled.sum()),
+            "enrolled": int(self.enrolled.sum()) + self.replaced_enrolled,
             "stopped_early": int(early.sum()),
             "stopped_for_side_effects": int(side_effects.sum()),
             "sessions": self.sessions,
