@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -160,24 +159,11 @@ def _progress(quiet: bool, unit: str = "days") -> Progress:
         MofNCompleteColumn(),
         TextColumn(unit),
         TimeElapsedColumn(),
-        TextColumn("left"),
+        TextColumn("remaining"),
         TimeRemainingColumn(),
         console=err,
         disable=quiet,
     )
-
-
-def _one_bar(progress: Progress, description: str, days_per_task: dict) -> Callable[[object, int], None]:
-    """One bar over every task of a study (simulated days in all), with the time remaining; the
-    returned callback takes (task key, days that task has done)."""
-    bar = progress.add_task(description, total=sum(days_per_task.values()))
-    done = dict.fromkeys(days_per_task, 0)
-
-    def update(key: object, days: int) -> None:
-        done[key] = max(done[key], min(int(days), days_per_task[key]))
-        progress.update(bar, completed=sum(done.values()))
-
-    return update
 
 
 @app.command()
@@ -215,11 +201,13 @@ def run(
         f"{resolved.replicates} replicates (seed {resolved.seed}, {n_jobs} worker{'s' if n_jobs > 1 else ''})",
         highlight=False,
     )
-    with _progress(quiet) as progress:
-        days = dict.fromkeys(range(resolved.replicates), resolved.duration_days)
-        advance = _one_bar(progress, f"{resolved.replicates} replicates", days)
+    from simulation.study import study_progress
+
+    with study_progress(resolved.replicates, "replicates", quiet, console=err) as advance:
         try:
-            result = run_scenario(resolved, jobs=n_jobs, progress=advance, dask=dask)
+            result = run_scenario(
+                resolved, jobs=n_jobs, progress=lambda r, d: advance(r, d / resolved.duration_days), dask=dask
+            )
         except KeyboardInterrupt:
             _fail("interrupted; no results were written.", code=130)
     try:
@@ -283,11 +271,13 @@ def compare(
         f"{first.duration_days:,} days x {first.replicates} replicates (seed {first.seed}, {n_jobs} workers)",
         highlight=False,
     )
-    with _progress(quiet) as progress:
-        days = {(i, r): first.duration_days for i in range(len(names)) for r in range(first.replicates)}
-        advance = _one_bar(progress, f"{n_tasks} runs", days)
+    from simulation.study import study_progress
+
+    with study_progress(n_tasks, "runs", quiet, console=err) as advance:
         try:
-            comparison = compare_scenarios(resolved, ref, jobs=n_jobs, progress=advance, dask=dask)
+            comparison = compare_scenarios(
+                resolved, ref, jobs=n_jobs, progress=lambda k, d: advance(k, d / first.duration_days), dask=dask
+            )
         except KeyboardInterrupt:
             _fail("interrupted; no results were written.", code=130)
     for note in comparison.notes:

@@ -25,6 +25,7 @@ from typing import Any
 import mesa
 import numpy as np
 
+from simulation.instruments import PHQ9_MAX
 from simulation.scenario import Scenario, ScenarioError, _apply_override, scenario_from_dict
 
 
@@ -112,7 +113,7 @@ MODEL_REPORTERS: dict[str, Callable[[Any], float]] = {
     "depression": lambda m: _share(m.status.mde_12m(m.day)),
     "insomnia": lambda m: _share(m.status.insomnia_disorder()),
     "mean_pain": lambda m: float(m.state.pain.mean(dtype=np.float64)),
-    "mean_phq9": lambda m: float(m.state.mood.mean(dtype=np.float64)) * 27.0,
+    "mean_phq9": lambda m: float(m.state.mood.mean(dtype=np.float64)) * PHQ9_MAX,
     "mean_isi": lambda m: float(m.state.isi.mean(dtype=np.float64)),
 }
 

@@ -40,7 +40,7 @@ def test_run_end_to_end_writes_a_results_folder(tmp_path):
     summary = pd.read_csv(folder / "summary.csv").set_index("outcome")
     assert 0 <= summary.loc["chronic_pain", "mean"] <= 1
     assert (folder / "charts" / "prevalence.png").stat().st_size > 1000
-    assert "2 replicates" in done.stderr and "left" in done.stderr and "Chronic pain" in done.stderr
+    assert "replicates" in done.stderr and "remaining" in done.stderr and "Chronic pain" in done.stderr
 
 
 @pytest.mark.parametrize(
