@@ -33,7 +33,15 @@ from simulation.rng import stream
 from simulation.scenario import Scenario
 from simulation.units import years_to_days
 
-STATUSES = ("chronic_pain", "midus_back_pain", "depression", "insomnia", "clinical_insomnia", "in_care")
+STATUSES = (
+    "chronic_pain",
+    "midus_back_pain",
+    "depression",
+    "midus_depression",
+    "insomnia",
+    "clinical_insomnia",
+    "in_care",
+)
 COVARIATES = ("age", "female", "ses", "exercises", "smoker", "obese")
 RECOVERY_MONTHS = (3, 6, 12, 24)
 DAYS_PER_MONTH = 30.4375
@@ -134,20 +142,21 @@ class CohortResult:
         out: dict[str, float] = {}
         for name in STATUSES:
             out[f"prevalence_{name}_t1"] = float(t1[name].mean())
-        bp, dep = t1["midus_back_pain"].to_numpy(), t1["depression"].to_numpy()
-        out["depression_given_back_pain_t1"] = _share(dep, bp)
-        out["depression_given_no_back_pain_t1"] = _share(dep, ~bp)
+        # MIDUS's statistics read depression through its own instrument, at each wave.
+        bp, midus_dep = t1["midus_back_pain"].to_numpy(), t1["midus_depression"].to_numpy()
+        out["depression_given_back_pain_t1"] = _share(midus_dep, bp)
+        out["depression_given_no_back_pain_t1"] = _share(midus_dep, ~bp)
         covariates = t1[list(COVARIATES)]
-        ratio, low, high = odds_ratio(t2["depression"].to_numpy(), bp, covariates)
+        ratio, low, high = odds_ratio(t2["midus_depression"].to_numpy(), bp, covariates)
         out["or_depression_t2_given_back_pain_t1"] = ratio
         out["or_depression_t2_given_back_pain_t1_low"], out["or_depression_t2_given_back_pain_t1_high"] = low, high
-        ratio, low, high = odds_ratio(t2["midus_back_pain"].to_numpy(), dep, covariates)
+        ratio, low, high = odds_ratio(t2["midus_back_pain"].to_numpy(), midus_dep, covariates)
         out["or_back_pain_t2_given_depression_t1"] = ratio
         out["or_back_pain_t2_given_depression_t1_low"], out["or_back_pain_t2_given_depression_t1_high"] = low, high
-        ratio, low, high = prevalence_ratio(t2["midus_back_pain"].to_numpy(), dep, covariates[["age", "female"]])
+        ratio, low, high = prevalence_ratio(t2["midus_back_pain"].to_numpy(), midus_dep, covariates[["age", "female"]])
         out["pr_back_pain_t2_given_depression_t1"] = ratio
 
-        cp = t1["chronic_pain"].to_numpy()
+        cp, dep = t1["chronic_pain"].to_numpy(), t1["depression"].to_numpy()
         at_incidence = self.wave(self.incidence_years, "chronic_pain")
         free = ~cp
         out["incidence_chronic_pain"] = _share(at_incidence, free)

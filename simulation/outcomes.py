@@ -6,8 +6,10 @@ intervals, verdicts, validation and the terminal tables all read it, so an outco
 share in one place and a mean in another, or carry two different labels.
 
 All prevalences are shares of the simulated adults (0-1). "depression" is the 12-month prevalence
-of a major depressive episode (the measure of Hasin 2018 and of MIDUS); "depression_current" is
-an episode under way today.
+of a major depressive episode (the diagnostic measure of Hasin 2018); "midus_depression" is that
+episode as MIDUS's short-form interview reads it (a screen: some misses, more false alarms), and
+MIDUS's conditional shares read depression that way; "depression_current" is an episode under way
+today.
 
 Examples:
     >>> OUTCOMES["mean_phq9"].scale, OUTCOMES["mean_phq9"].kind
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from simulation.instruments import INSTRUMENTS, ISI_MAX, NRS_MAX, PHQ9_MAX
+from simulation.rng import survey_draws
 from simulation.state import COLUMN_BY_NAME, SLOW_STATES, isi_reading
 from simulation.status import ALL, Selector
 from simulation.utility import utility
@@ -150,6 +153,11 @@ _CATALOGUE: tuple[Outcome, ...] = (
         "major depressive episode in the last 12 months",
         short="depression",
     ),
+    _prevalence(
+        "midus_depression",
+        "Depression as MIDUS reads it (12-month)",
+        "12-month depression read by MIDUS's short-form interview (CIDI-SF)",
+    ),
     _prevalence("depression_current", "Major depression (current)", "major depressive episode under way"),
     _prevalence(
         "insomnia", "Insomnia disorder", "insomnia disorder: 3 bad nights a week for 3 months", short="insomnia"
@@ -172,22 +180,22 @@ _CATALOGUE: tuple[Outcome, ...] = (
     _prevalence(
         "depression_given_back_pain",
         "Depression among people with back pain",
-        "12-month depression among people with MIDUS back pain",
+        "12-month depression (as MIDUS reads it) among people with MIDUS back pain",
     ),
     _prevalence(
         "depression_given_no_back_pain",
         "Depression among people without back pain",
-        "12-month depression among people without MIDUS back pain",
+        "12-month depression (as MIDUS reads it) among people without MIDUS back pain",
     ),
     _prevalence(
         "back_pain_given_depression",
         "Back pain among people with depression",
-        "MIDUS back pain among people with 12-month depression",
+        "MIDUS back pain among people with 12-month depression (as MIDUS reads it)",
     ),
     _prevalence(
         "back_pain_given_no_depression",
         "Back pain among people without depression",
-        "MIDUS back pain among people without 12-month depression",
+        "MIDUS back pain among people without 12-month depression (as MIDUS reads it)",
     ),
     _prevalence(
         "insomnia_given_chronic_pain",
@@ -298,17 +306,20 @@ _CATALOGUE: tuple[Outcome, ...] = (
     _ratio(
         "or_depression_t2_given_back_pain_t1",
         "Odds ratio: depression at follow-up given back pain",
-        "adjusted odds ratio of 12-month depression at the last wave given MIDUS back pain at the first",
+        "adjusted odds ratio of 12-month depression (as MIDUS reads it) at the last wave given MIDUS back pain "
+        "at the first",
     ),
     _ratio(
         "or_back_pain_t2_given_depression_t1",
         "Odds ratio: back pain at follow-up given depression",
-        "adjusted odds ratio of MIDUS back pain at the last wave given 12-month depression at the first",
+        "adjusted odds ratio of MIDUS back pain at the last wave given 12-month depression (as MIDUS reads it) "
+        "at the first",
     ),
     _ratio(
         "pr_back_pain_t2_given_depression_t1",
         "Prevalence ratio: back pain at follow-up given depression",
-        "prevalence ratio of MIDUS back pain at the last wave given 12-month depression at the first",
+        "prevalence ratio of MIDUS back pain at the last wave given 12-month depression (as MIDUS reads it) "
+        "at the first",
     ),
     _ratio(
         "rr_new_chronic_pain_given_depression",
@@ -436,11 +447,14 @@ def _share(flags: np.ndarray, among: np.ndarray | None = None) -> float:
 def statuses(model: PainCycleModel, at: Selector = ALL) -> dict[str, np.ndarray]:
     """Clinical statuses today, as boolean columns (everyone, or the people selected by `at`)."""
     st, state, day = model.status, model.state, model.day
+    depression = st.mde_12m(day, at)
+    draws = survey_draws(model.seed, model.replicate, day, state.size)[at]
     return {
         "chronic_pain": st.chronic_pain(at),
         "high_impact_chronic_pain": st.high_impact_chronic_pain(state, at),
         "midus_back_pain": st.midus_back_pain(at),
-        "depression": st.mde_12m(day, at),
+        "depression": depression,
+        "midus_depression": st.cidi_sf_reading(depression, draws),
         "depression_current": st.mde_current(at),
         "insomnia": st.insomnia_disorder(at),
         "clinical_insomnia": st.clinical_insomnia(state, at),
@@ -464,6 +478,7 @@ def population_metrics(model: PainCycleModel) -> dict[str, float]:
     s = model.state
     flags = statuses(model)
     cp, dep, ins, bp = flags["chronic_pain"], flags["depression"], flags["insomnia"], flags["midus_back_pain"]
+    midus_dep = flags["midus_depression"]  # MIDUS's conditionals read depression through its instrument
     out = {
         "mean_pain": mean(s.pain),
         "mean_phq9": mean(s.mood) * PHQ9_MAX,
@@ -475,10 +490,10 @@ def population_metrics(model: PainCycleModel) -> dict[str, float]:
         "all_three": share(cp & dep & ins),
         "depression_given_chronic_pain": share(dep, cp),
         "depression_given_no_chronic_pain": share(dep, ~cp),
-        "depression_given_back_pain": share(dep, bp),
-        "depression_given_no_back_pain": share(dep, ~bp),
-        "back_pain_given_depression": share(bp, dep),
-        "back_pain_given_no_depression": share(bp, ~dep),
+        "depression_given_back_pain": share(midus_dep, bp),
+        "depression_given_no_back_pain": share(midus_dep, ~bp),
+        "back_pain_given_depression": share(bp, midus_dep),
+        "back_pain_given_no_depression": share(bp, ~midus_dep),
         "insomnia_given_chronic_pain": share(ins, cp),
         "depression_given_high_impact_pain": share(dep, flags["high_impact_chronic_pain"]),
         "depression_given_chronic_pain_in_care": share(dep, cp & s.in_care),

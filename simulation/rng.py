@@ -26,7 +26,11 @@ STREAMS: dict[str, int] = {
     "trial": 7,  # virtual trials: recruitment and randomisation
     "cohort": 8,  # virtual cohort studies: who is sampled
     "demography": 9,  # deaths and the traits of the adults who replace the dead
+    "instruments": 10,  # survey instruments' misreadings (a screen's false positives and misses)
 }
+
+
+DAY_KEY_OFFSET = 1 << 31  # days before day 0 are negative; a SeedSequence key must not be
 
 
 def seed_sequence(seed: int, replicate: int, purpose: str) -> np.random.SeedSequence:
@@ -40,6 +44,13 @@ def generator(sequence: np.random.SeedSequence) -> np.random.Generator:
     """The project's generator for a seed sequence: SFC64, the fastest of numpy's bit generators
     here (drawing the daily noise is about a third of a day's cost), with good statistical quality."""
     return np.random.Generator(np.random.SFC64(sequence))
+
+
+def survey_draws(seed: int, replicate: int, day: int, size: int) -> np.ndarray:
+    """One uniform per person for the survey instruments read on `day`: a pure function of (seed,
+    replicate, day), so two readings on one day agree and readings on different days are independent
+    (a screen's error is the reading's, not a trait of the person)."""
+    return stream(seed, replicate, "instruments", key=int(day) + DAY_KEY_OFFSET).random(size)
 
 
 def stream(seed: int, replicate: int, purpose: str, key: int | None = None) -> np.random.Generator:

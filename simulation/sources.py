@@ -309,6 +309,23 @@ SOURCES: tuple[Source, ...] = (
         kind="paper",
     ),
     Source(
+        key="Kessler et al. 1998",
+        aliases=(),
+        reference=(
+            "Kessler RC, Andrews G, Mroczek D, Ustun B, Wittchen HU. The World Health Organization Composite "
+            "International Diagnostic Interview short-form (CIDI-SF). International Journal of Methods in "
+            "Psychiatric Research 1998;7(4):171-185."
+        ),
+        reports=(
+            "Builds short screening scales (a few questions each) from the full diagnostic interview in the US "
+            "National Comorbidity Survey. The scales classify 77-100% of the full interview's cases and 94-99% of "
+            "its non-cases correctly, depending on the disorder; major depression is the least accurate (93% "
+            "overall). MIDUS measured depression with this short form, so the model reads MIDUS's depression "
+            "through a screen with about these sensitivity and specificity."
+        ),
+        kind="paper",
+    ),
+    Source(
         key="Kleinman et al. 2009",
         aliases=(),
         reference=(
@@ -727,6 +744,22 @@ SOURCES: tuple[Source, ...] = (
             "commoner in women, symptoms increase with age, and insomnia goes with major depression, its "
             "persistence heralding new depressive episodes. Sets the insomnia-disorder target (the project uses a "
             "6-10% band) and the direction of the model's sex and age gradients in sleep."
+        ),
+        kind="paper",
+    ),
+    Source(
+        key="Patten 1997",
+        aliases=(),
+        reference=(
+            "Patten SB. Performance of the Composite International Diagnostic Interview Short Form for major "
+            "depression in community and clinical samples. Chronic Diseases in Canada 1997;18(3):109-112."
+        ),
+        reports=(
+            "Compares the short form's 12-month major depression in a Canadian population survey with the full "
+            "interview's in an Ontario survey: the short form gives a prevalence about 50% higher. In 122 "
+            "psychiatric in-patients it was highly sensitive (98%) but not very specific (73%); false positives "
+            "often had medical illness, substance use or dysthymia. Sets the size of the short form's "
+            "overestimate that the model's specificity for MIDUS reproduces."
         ),
         kind="paper",
     ),

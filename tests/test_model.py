@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mesa
 import numpy as np
+import pytest
 
 from simulation import PainCycleModel, load_scenario
 from simulation.state import COLUMNS
@@ -77,3 +78,30 @@ def test_same_seed_same_model_different_seed_different_model():
     c = PainCycleModel(tiny_scenario(), seed=6, agent_views=False).run(20)
     assert np.array_equal(a.state.pain, b.state.pain)
     assert not np.array_equal(a.state.pain, c.state.pain)
+
+
+def test_midus_reads_depression_through_its_screen_the_same_way_all_day():
+    """MIDUS's conditionals read the CIDI-SF screen, not the diagnosis; a perfect screen gives the diagnosis."""
+    from simulation.outcomes import population_metrics, statuses
+
+    model = PainCycleModel(tiny_scenario(population=3000, settle_days=200), seed=7, agent_views=False)
+    model.run(5)
+    first, again = statuses(model), statuses(model)
+    np.testing.assert_array_equal(first["midus_depression"], again["midus_depression"])
+    people = np.array([5, 17, 2999])
+    np.testing.assert_array_equal(statuses(model, people)["midus_depression"], first["midus_depression"][people])
+    assert first["midus_depression"].mean() > first["depression"].mean()  # false alarms outnumber misses
+    model.step()
+    assert not np.array_equal(
+        statuses(model)["midus_depression"] & ~first["depression"], first["midus_depression"] & ~first["depression"]
+    )
+
+    metrics = population_metrics(model)
+    flags = statuses(model)
+    bp, midus = flags["midus_back_pain"], flags["midus_depression"]
+    assert metrics["depression_given_back_pain"] == pytest.approx(midus[bp].mean())
+    assert metrics["midus_depression"] == pytest.approx(midus.mean())
+    model.params.status.cidi_sf_sensitivity = 1.0
+    model.params.status.cidi_sf_specificity = 1.0
+    flags = statuses(model)
+    np.testing.assert_array_equal(flags["midus_depression"], flags["depression"])

@@ -116,7 +116,7 @@ def test_midus_needs_12_pain_days_in_the_last_30():
     p11[-30:][::2][:11] = True
     old = np.zeros(days, bool)
     old[-60:-30] = True  # 30 pain days, all just outside the 30-day window
-    r = Runner(3)
+    r = Runner(3, StatusParams(midus_min_days=12.0))
     r.run(
         pain=schedule(
             days,
@@ -300,3 +300,37 @@ def test_low_mood_run_matches_brute_force_and_episode_days():
         np.testing.assert_array_equal(r.status.low_mood_run, run)
         np.testing.assert_array_equal(r.status.last_mde_day, last)
     assert (last > 0).any() and (last == NEVER).any()  # the schedule exercised both outcomes
+
+
+# -- MIDUS's short-form interview: a screen over the 12-month episode ---------------------------
+
+
+def test_a_perfect_screen_reads_the_diagnosis():
+    status = ClinicalStatus(4, StatusParams(cidi_sf_sensitivity=1.0, cidi_sf_specificity=1.0))
+    depressed = np.array([True, False, True, False])
+    draws = np.array([0.999, 0.999, 0.001, 0.001])
+    np.testing.assert_array_equal(status.cidi_sf_reading(depressed, draws), depressed)
+
+
+def test_the_screen_misses_and_false_alarms_at_its_rates():
+    n = 400_000
+    rng = np.random.default_rng(3)
+    depressed = rng.random(n) < 0.09
+    status = ClinicalStatus(n, StatusParams(cidi_sf_sensitivity=0.9, cidi_sf_specificity=0.94))
+    read = status.cidi_sf_reading(depressed, rng.random(n))
+    assert read[depressed].mean() == pytest.approx(0.90, abs=0.005)
+    assert read[~depressed].mean() == pytest.approx(0.06, abs=0.002)
+    # about half as common again as the diagnosis (Patten 1997's overestimate)
+    assert read.mean() / depressed.mean() == pytest.approx(0.9 + 0.06 * 0.91 / 0.09, abs=0.03)
+
+
+def test_the_screen_dilutes_an_association_it_does_not_create_one():
+    n = 400_000
+    rng = np.random.default_rng(4)
+    pain = rng.random(n) < 0.2
+    depressed = rng.random(n) < np.where(pain, 0.2, 0.05)  # a risk ratio of 4 by diagnosis
+    status = ClinicalStatus(n, StatusParams(cidi_sf_sensitivity=0.9, cidi_sf_specificity=0.94))
+    read = status.cidi_sf_reading(depressed, rng.random(n))
+    ratio_true = depressed[pain].mean() / depressed[~pain].mean()
+    ratio_read = read[pain].mean() / read[~pain].mean()
+    assert 1.5 < ratio_read < ratio_true - 1.0
