@@ -135,6 +135,13 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar a
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the results as JSON on stdout (for scripts).")]
 
 
+class ObjectiveChoice(StrEnum):
+    """The calibration objectives (`simulation.calibration.OBJECTIVES`)."""
+
+    squared = "squared"
+    band = "band"
+
+
 class PanelChoice(StrEnum):
     """How much of the panel a run writes: the scenario's sample, or a row every day."""
 
@@ -428,6 +435,24 @@ def calibrate(
         list[str] | None,
         typer.Option("--free", help="Fit only these of the targets file's free parameters (repeat); the rest stay."),
     ] = None,
+    objective: Annotated[
+        ObjectiveChoice,
+        typer.Option(
+            "--objective",
+            help="squared: miss from each published value; band: miss from the inner half of each band "
+            "(values well inside their bands cost nothing). Both in half-bands, squared, averaged.",
+        ),
+    ] = ObjectiveChoice.squared,
+    step: Annotated[
+        float,
+        typer.Option(
+            "--step",
+            min=0.001,
+            max=1.0,
+            help="CMA-ES's first step, as a share of each parameter's range: 0.17 explores; about 0.03 "
+            "polishes a good start.",
+        ),
+    ] = 0.17,
     population: PopulationOpt = None,
     replicates: ReplicatesOpt = None,
     seed: SeedOpt = None,
@@ -480,6 +505,7 @@ def calibrate(
             try:
                 result, best, simulated = run_calibration(
                     resolved, loaded, trials, study_path, jobs=n_jobs, dask=dask, cache=cache,
+                    objective=str(objective), step=step,
                     progress=lambda done, best: progress.update(task, completed=done,
                                                                 description=f"trials (best {best:.3g})"),
                 )  # fmt: skip
@@ -488,7 +514,7 @@ def calibrate(
             except KeyboardInterrupt:
                 kept = f"the finished trials are kept in {study}: rerun to resume" if study else "nothing was kept"
                 _fail(f"interrupted; {kept} (give --study FILE to make a calibration resumable).", 130)
-        text = provenance(resolved, targets_path, loaded, result, best, simulated)
+        text = provenance(resolved, targets_path, loaded, result, best, simulated, str(objective))
         save_fit(staging, text, result)
     if output is not None:
         write_fit_copy(output, text)

@@ -36,7 +36,8 @@ def test_calibrate_writes_its_own_results_folder_and_leaves_the_checkout_alone(t
     before = _git_status()
     done = subprocess.run(
         [sys.executable, "-m", "simulation.cli", "calibrate", "--targets", str(targets), "--trials", "2", "-n", "300",
-         "-r", "1", "--set", "settle_days=10", "--set", "burn_in_days=20", "--out", str(tmp_path / "out"), "-q"],
+         "-r", "1", "--set", "settle_days=10", "--set", "burn_in_days=20", "--out", str(tmp_path / "out"), "-q",
+         "--objective", "band"],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -46,6 +47,7 @@ def test_calibrate_writes_its_own_results_folder_and_leaves_the_checkout_alone(t
     assert {p.name for p in folder.iterdir()} == {"fitted.yaml", "trace.csv", "study.db"}
     record = yaml.safe_load((folder / "fitted.yaml").read_text())
     assert set(record["fitted_parameters"]) == {"nociception.log_median"} and record["trials"] == 2
+    assert "inner half" in record["objective_definition"]  # the objective asked for, recorded
     assert len((folder / "trace.csv").read_text().splitlines()) == 3
     assert read_fit(folder / "fitted.yaml") == record["fitted_parameters"]
 

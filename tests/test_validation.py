@@ -98,6 +98,12 @@ def test_validation_table_marks_hits_and_misses():
     spread = validation_table(targets, two)
     assert spread.loc[0, "simulated_low"] >= 0.0 and spread.loc[0, "simulated_high"] <= 1.0
     assert loss(targets, {"a": 0.25, "b": 0.2, "c": 9.0, "d": 9.0}) == pytest.approx(0.125)  # hold-out ignored
+    # the band objective: nothing inside the band's inner half (0.15-0.25), squared half-bands beyond it
+    assert loss(targets, {"a": 0.25, "b": 0.16}, "band") == 0.0
+    assert loss(targets, {"a": 0.3, "b": 0.2}, "band") == pytest.approx((0.05 / 0.1) ** 2 / 2)
+    assert loss(targets, {"a": 0.05, "b": 0.2}, "band") == pytest.approx((0.1 / 0.1) ** 2 / 2)
+    with pytest.raises(ValueError, match="objective"):
+        loss(targets, {"a": 0.2, "b": 0.2}, "cubic")
 
 
 def test_bad_targets_are_clear_errors(tmp_path):

@@ -49,9 +49,10 @@ class CentralPainParams(ParamGroup):
         lo=0.05,
         hi=12.0,
         unit="per year",
-        basis="assumption",
-        source="assumption: episodes of widespread or nociplastic pain last about a year or more "
-        "(Elliott et al. 2002: chronic pain persists in most people over 4 years)",
+        basis="calibrated",
+        source="episodes of widespread or nociplastic pain last about a year or more (Elliott et al. 2002: "
+        "chronic pain persists in most people over 4 years); calibrated within 8 months to 5 years",
+        fitted_to="the 1-year incidence of chronic pain and the risk ratios of new chronic pain; " + CALIBRATE_COMMAND,
         doc="Remission hazard of a central pain episode.",
     )
     from_depression: float = param(
@@ -89,9 +90,10 @@ class CentralPainParams(ParamGroup):
         lo=0.0,
         hi=5.0,
         unit="log hazard per unit scar",
-        basis="assumption",
+        basis="calibrated",
         source="seed 001 (depression at time 1 predicts back pain 9 years later); seed 003 (hippocampal "
         "atrophy and failed cortisol feedback outlast an episode)",
+        fitted_to="rr_new_chronic_pain_given_depression and the MIDUS odds ratio; " + CALIBRATE_COMMAND,
         doc="Edge past depression (scar) -> new pain, years after the episode.",
     )
     vulnerability_per_sd: float = param(
@@ -108,8 +110,9 @@ class CentralPainParams(ParamGroup):
         lo=0.0,
         hi=8.0,
         unit="NRS points of nociception",
-        basis="assumption",
-        source="assumption: enough, once amplified, to cross the pain-day threshold on most days",
+        basis="calibrated",
+        source="enough, once amplified, to cross the pain-day threshold on most days; calibrated within 1-3 NRS",
+        fitted_to="the risk ratios of new chronic pain; " + CALIBRATE_COMMAND,
         doc="Nociception-equivalent input of a central pain episode, before amplification.",
     )
 
