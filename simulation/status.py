@@ -64,7 +64,7 @@ class StatusParams(ParamGroup):
         doc="Window of the MIDUS back-pain question.",
     )
     midus_min_days: float = param(
-        12.0,
+        9.997,
         lo=1.0,
         hi=91.0,
         unit="days of the window",
@@ -75,7 +75,7 @@ class StatusParams(ParamGroup):
         doc="Pain days in the MIDUS window needed for MIDUS back pain.",
     )
     high_impact_withdrawal: float = param(
-        0.3886,
+        0.3907,
         lo=0.0,
         hi=1.0,
         unit="0-1 withdrawal",

@@ -135,7 +135,7 @@ def test_midus_window_slides_one_day_at_a_time():
     """12 pain days on days 1-12: MIDUS back pain on day 30 (window 1-30), not on day 31."""
     flags = np.arange(1, 40) <= 12
     pain = flags_to_values(flags, PAIN_DAY, 0)[:, None]
-    r = Runner(1)
+    r = Runner(1, StatusParams(midus_min_days=12.0))
     r.run(pain=pain[:30])
     assert r.status.midus_back_pain()[0]
     r.run(pain=pain[30:31])

@@ -35,7 +35,7 @@ class CentralPainParams(ParamGroup):
     """Onset, course and strength of centrally driven pain episodes, and what drives their onset."""
 
     onset_rate_per_year: float = param(
-        0.02066,
+        0.02885,
         lo=0.0,
         hi=0.5,
         unit="per year",
@@ -45,7 +45,7 @@ class CentralPainParams(ParamGroup):
         doc="Onset hazard of a central pain episode for a person with no driver (good mood and sleep).",
     )
     remission_rate_per_year: float = param(
-        0.7,
+        0.7373,
         lo=0.05,
         hi=12.0,
         unit="per year",
@@ -56,7 +56,7 @@ class CentralPainParams(ParamGroup):
         doc="Remission hazard of a central pain episode.",
     )
     from_depression: float = param(
-        0.8781,
+        0.8542,
         lo=0.0,
         hi=4.0,
         unit="log hazard in a depressive episode",
@@ -67,7 +67,7 @@ class CentralPainParams(ParamGroup):
         doc="Edge low mood -> new pain: log hazard of a central pain episode during a depressive episode.",
     )
     from_poor_sleep: float = param(
-        2.181,
+        1.967,
         lo=0.0,
         hi=8.0,
         unit="log hazard per unit recent poor sleep",
@@ -86,7 +86,7 @@ class CentralPainParams(ParamGroup):
         doc="Edge HPA load -> new pain.",
     )
     from_scar: float = param(
-        1.0,
+        0.584,
         lo=0.0,
         hi=5.0,
         unit="log hazard per unit scar",
@@ -106,7 +106,7 @@ class CentralPainParams(ParamGroup):
         doc="Edge shared vulnerability -> new pain.",
     )
     intensity: float = param(
-        1.5,
+        1.532,
         lo=0.0,
         hi=8.0,
         unit="NRS points of nociception",
@@ -146,7 +146,7 @@ EDGES = (
         "depression_scar",
         "in_central_pain",
         "central.from_scar",
-        min_effect=0.0029,
+        min_effect=0.0011,
         mechanism="past depression raises future pain",
         cites="seed 001, seed 003",
     ),

@@ -32,7 +32,7 @@ class MoodParams(ParamGroup):
     """Onset and remission of depressive episodes (what raises onset, how remission varies) and the daily symptoms."""
 
     onset_rate_per_year: float = param(
-        0.01361,
+        0.01251,
         lo=0.0,
         hi=1.0,
         unit="per year",
@@ -42,7 +42,7 @@ class MoodParams(ParamGroup):
         doc="Episode onset hazard of a person with zero drive (no pain, good sleep, average traits).",
     )
     remission_rate_per_year: float = param(
-        24.03,
+        24.57,
         lo=0.1,
         hi=40.0,
         unit="per year",
@@ -62,7 +62,7 @@ class MoodParams(ParamGroup):
         doc="How strongly the drive lengthens an episode: remission hazard x exp(-slowing x drive).",
     )
     onset_from_pain: float = param(
-        0.08322,
+        0.1185,
         lo=0.0,
         hi=5.0,
         unit="log hazard per 10 NRS points",
@@ -117,7 +117,7 @@ class MoodParams(ParamGroup):
         doc="Edge social invalidation -> low mood.",
     )
     onset_from_scar: float = param(
-        0.431,
+        0.4921,
         lo=0.0,
         hi=6.0,
         unit="log hazard per unit scar",
@@ -128,7 +128,7 @@ class MoodParams(ParamGroup):
         doc="Edge past depression (scar) -> low mood: recurrence depends on the history of episodes.",
     )
     remission_heterogeneity: float = param(
-        0.8817,
+        0.9563,
         lo=0.0,
         hi=3.0,
         unit="SD of log remission hazard",
@@ -147,7 +147,7 @@ class MoodParams(ParamGroup):
         doc="Edge opioid dependence -> low mood.",
     )
     vulnerability_per_sd: float = param(
-        0.3692,
+        0.362,
         lo=0.0,
         hi=2.0,
         unit="log hazard per SD",

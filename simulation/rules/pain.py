@@ -45,7 +45,7 @@ class PainParams(ParamGroup):
         doc="Day-to-day fluctuation of pain not explained by the model.",
     )
     from_poor_sleep: float = param(
-        1.118,
+        1.056,
         lo=0.0,
         hi=2.0,
         unit="amplification per unit poor sleep",
@@ -55,7 +55,7 @@ class PainParams(ParamGroup):
         doc="Edge poor sleep -> next-day pain: amplification per unit of last night's poor sleep.",
     )
     from_mood: float = param(
-        0.9082,
+        0.773,
         lo=0.0,
         hi=2.0,
         unit="amplification per unit mood severity",
