@@ -183,14 +183,13 @@ class PainCycleModel(mesa.Model):
         return programme
 
     def _advance(self, params: ModelParams | None = None) -> None:
-        self._noise.draw(self._daily)
         mods = None
         if self.programmes and self.day >= 0:
             apply_programmes(self.programmes, self, self.modifiers)
             mods = self.modifiers
-        advance_day(self.state, params or self.params, self._noise, mods)
+        # the rules and the clinical windows in one compiled pass (simulation.rules.kernel)
+        advance_day(self.state, self.status, params or self.params, self._noise, self._daily, mods, self.day + 1)
         self.day += 1
-        self.status.update(self.state, self.day)
         if self.demography is not None and self.day > 0:
             self.demography.step(self)
 
