@@ -150,6 +150,7 @@ class PainCycleModel(mesa.Model):
                 self._advance(settling)
             for _ in range(burn_in):
                 self._advance()
+        self.today: dict[str, float] | None = None  # the last pass's key outcomes (None: not current)
         self.burned_in: BurnIn | None = None
         if keep_burn_in:
             self.burned_in = BurnIn(key, self.day, *copy.deepcopy((self.state, self.status, self._daily, self._noise)))
@@ -187,11 +188,15 @@ class PainCycleModel(mesa.Model):
         if self.programmes and self.day >= 0:
             apply_programmes(self.programmes, self, self.modifiers)
             mods = self.modifiers
-        # the rules and the clinical windows in one compiled pass (simulation.rules.kernel)
-        advance_day(self.state, self.status, params or self.params, self._noise, self._daily, mods, self.day + 1)
+        # the rules and the clinical windows in one compiled pass (simulation.rules.kernel), which
+        # also sums the day's key outcomes for the daily reporters
+        self.today = advance_day(
+            self.state, self.status, params or self.params, self._noise, self._daily, mods, self.day + 1
+        )
         self.day += 1
         if self.demography is not None and self.day > 0:
             self.demography.step(self)
+            self.today = None  # deaths and new adults changed the population after the pass
 
     def step(self) -> None:
         """Advance everyone by one day and record the outcomes that fall due."""

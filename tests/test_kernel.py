@@ -230,21 +230,43 @@ def test_rules_follow_the_params_objects():
     assert kernel.rules_of(zero).care_log_entry == kernel.LOG_ZERO  # a zero rate: no entries, no -inf
 
 
-def test_within_day_probability_and_tanh_match_numpy():
-    """The kernel's float32 1 - exp(-h) (series below 0.1) and tanh agree with numpy's to float32 precision."""
+def test_exp_within_day_probability_and_tanh_match_numpy():
+    """The kernel's own float32 exp, 1 - exp(-h) (series below 0.1) and tanh agree with the exact
+    values to float32 precision; exp is 0 for the log of a zero rate and inf past float32's range."""
 
     @numba.njit
-    def both(h, x):
+    def three(h, x, y):
         p = np.empty_like(h)
         t = np.empty_like(x)
+        e = np.empty_like(y)
         for i in range(h.size):
             p[i] = kernel.within_day(h[i])
             t[i] = kernel.tanh(x[i])
-        return p, t
+            e[i] = kernel.exp(y[i])
+        return p, t, e
 
     h = np.geomspace(1e-12, 30.0, 200_001).astype(np.float32)
     x = np.linspace(-20.0, 20.0, 200_001).astype(np.float32)
-    p, t = both(h, x)
+    y = np.linspace(-87.0, 88.0, 200_001).astype(np.float32)
+    p, t, e = three(h, x, y)
+    np.testing.assert_allclose(e, np.exp(y.astype(np.float64)), rtol=2e-7, atol=0)
+    edges = np.array([kernel.LOG_ZERO, -np.inf, -100.0, 100.0, np.inf], np.float32)
+    assert list(three(edges, edges, edges)[2]) == [0.0, 0.0, 0.0, np.inf, np.inf]
     exact_p = -np.expm1(-h.astype(np.float64))
     np.testing.assert_allclose(p, exact_p, rtol=2e-6, atol=0)
     np.testing.assert_allclose(t, np.tanh(x.astype(np.float64)), rtol=0, atol=3e-7)
+
+
+def test_daily_reporters_read_from_the_pass_equal_their_own_computation():
+    """The DataCollector's daily reporters read the sums the kernel's pass made; they equal the
+    arrays' own reductions (float64 sums in another order: to 1e-9)."""
+    from simulation.experiments import MODEL_REPORTERS
+
+    model = PainCycleModel(_scenario(burn_in_days=120, settle_days=50), agent_views=False)
+    model.step()
+    assert model.today is not None and model.today["day"] == model.day
+    from_pass = {name: report(model) for name, report in MODEL_REPORTERS.items()}
+    model.today = None
+    computed = {name: report(model) for name, report in MODEL_REPORTERS.items()}
+    assert from_pass == pytest.approx(computed, rel=1e-9, abs=1e-12)
+    assert 0 < from_pass["chronic_pain"] < 1 and 0 < from_pass["depression"] < 1 and from_pass["mean_isi"] > 0

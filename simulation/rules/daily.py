@@ -57,17 +57,18 @@ def advance_day(
     rng: np.random.Generator,
     mods: Modifiers | None,
     day: int,
-) -> None:
+) -> dict[str, float]:
     """Move every person one day on, to day number `day`: nociception and central pain episodes,
     pain, mood, sleep, the slow mechanisms, care-seeking, then the clinical windows.
 
     `mods` carries today's treatment effects (`simulation.interventions.effects.Modifiers`);
     None, or a Modifiers with nothing set, runs the untreated rules. With more than one numba
-    thread a large population is split over them (the results do not change).
+    thread a large population is split over them (the results do not change). Returns the day's
+    key outcomes, summed in the same pass (`simulation.rules.kernel.KEY_OUTCOMES`).
     """
     from simulation.rules import kernel  # numba loads here, not when the package is imported
 
     if mods is not None and not mods.active():
         mods = None
     normal, uniform, words = noise.today(rng)
-    kernel.run_day(state, status, params, mods, day, normal, uniform, words, threads=kernel.threads())
+    return kernel.run_day(state, status, params, mods, day, normal, uniform, words, threads=kernel.threads())

@@ -45,9 +45,12 @@ from collections import namedtuple
 
 import numba
 import numpy as np
+from llvmlite import ir
+from numba.core import types
+from numba.extending import intrinsic
 
 from simulation.counter_rng import key_of, purpose_word
-from simulation.instruments import PHQ9_MAX
+from simulation.instruments import ISI_MAX, PHQ9_MAX
 from simulation.philox_kernels import fill_chunk
 from simulation.state import COLUMNS
 from simulation.status import WINDOW_DAYS
@@ -63,7 +66,12 @@ F0, F1 = np.float32(0.0), np.float32(1.0)
 # 1 - exp(-h) = h (1 - h/2 (1 - h/3 (1 - h/4 (...)))): the coefficients of `within_day`'s series
 SERIES_BELOW = np.float32(0.1)
 P2, P3, P4, P5, P6 = (np.float32(1.0 / k) for k in (2.0, 6.0, 24.0, 120.0, 720.0))
-NRS_SCALE, TENTH = np.float32(10.0), np.float32(0.1)
+# `exp`: range, log2(e), ln 2 in two parts, and Cephes' expf coefficients
+EXP_LO, EXP_HI, LOG2E, F_HALF = np.float32(-87.3), np.float32(88.7), np.float32(1.4426950408889634), np.float32(0.5)
+LN2_HI, LN2_LO = np.float32(0.693359375), np.float32(-2.12194440e-4)
+CEPHES_EXPF = (5.0000001201e-1, 1.6666665459e-1, 4.1665795894e-2, 8.3334519073e-3, 1.3981999507e-3, 1.9875691500e-4)
+E1, E2, E3, E4, E5, E6 = (np.float32(v) for v in CEPHES_EXPF)
+NRS_SCALE, TENTH, ISI_SCALE = np.float32(10.0), np.float32(0.1), np.float32(ISI_MAX)
 RUN_CAP = 10_000  # the low-mood run counter's cap, as in `ClinicalStatus.update`
 ABSENT_CAP = 30_000  # an episode tracker's absent-run cap, as in `EpisodeTracker.update`
 PAIN_BIT, NIGHT_BIT = np.uint8(1), np.uint8(2)
@@ -91,6 +99,9 @@ MOD_NAMES = (
     "opioid_exposure",
 )
 Mods = namedtuple("Mods", MOD_NAMES)
+# What the pass sums as it goes (shares of everyone, mean pain, mood and ISI): the model's daily
+# reporters (`simulation.experiments.MODEL_REPORTERS`) read them instead of passes of their own.
+KEY_OUTCOMES = ("chronic_pain", "depression", "insomnia", "mean_pain", "mean_mood", "mean_isi")
 
 
 def _f32(value: float) -> np.float32:
@@ -194,6 +205,7 @@ RULE_FIELDS = {
     "insomnia_min_nights": lambda p: p.status.insomnia_min_nights,
     "mde_min_days": lambda p: p.status.mde_min_days,
     "mde_symptom_run_days": lambda p: p.status.mde_symptom_run_days,
+    "mde_lookback_days": lambda p: p.status.mde_lookback_days,
     "pain_remission_days": lambda p: int(p.status.chronic_pain_remission_days),
     "mde_remission_days": lambda p: int(p.status.mde_remission_days),
     "insomnia_remission_days": lambda p: int(p.status.insomnia_remission_days),
@@ -228,6 +240,34 @@ def flag(b):  # pragma: no cover - compiled
     return F1 if b else F0
 
 
+@intrinsic
+def _float32_from_bits(typingctx, bits):
+    """The float32 whose IEEE bits are the int32 `bits` (a reinterpretation, not a conversion)."""
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.FloatType())
+
+    return types.float32(types.int32), codegen
+
+
+@numba.njit(inline="always", fastmath=FAST, cache=True, error_model="numpy")
+def exp(x):  # pragma: no cover - compiled
+    """e^x in float32 as plain arithmetic (Cephes' `expf`: x = n ln 2 + r, a degree-7 polynomial in
+    r, times 2^n built from its bits), so that the loops calling it vectorise: libm's `expf` is a
+    call per person. Within 2 float32 roundings of the exact value; 0 below -87.3 (so the log of
+    a zero rate gives a zero hazard), inf above 88.7."""
+    y = min(max(x, EXP_LO), EXP_HI)
+    n = np.floor(y * LOG2E + F_HALF)
+    r = y - n * LN2_HI - n * LN2_LO
+    p = ((((((E6 * r + E5) * r + E4) * r + E3) * r + E2) * r + E1) * r * r) + r + F1
+    scaled = p * _float32_from_bits(np.int32(n + np.float32(127.0)) << 23)
+    if x < EXP_LO:
+        return F0
+    if x > EXP_HI:
+        return np.float32(np.inf)
+    return scaled
+
+
 @numba.njit(inline="always", fastmath=FAST, cache=True, error_model="numpy")
 def within_day(hazard):  # pragma: no cover - compiled
     """P(an event within a day) = 1 - exp(-hazard) for a daily hazard, in float32 without `expm1`
@@ -237,20 +277,20 @@ def within_day(hazard):  # pragma: no cover - compiled
     if hazard < SERIES_BELOW:
         h = hazard
         return h * (F1 - h * (P2 - h * (P3 - h * (P4 - h * (P5 - h * P6)))))
-    return F1 - np.exp(-hazard)
+    return F1 - exp(-hazard)
 
 
 @numba.njit(inline="always", fastmath=FAST, cache=True, error_model="numpy")
 def happens(log_hazard, u):  # pragma: no cover - compiled
     """Whether an event with daily log hazard `log_hazard` happens today: u < 1 - exp(-hazard)."""
-    return u < within_day(np.exp(log_hazard))
+    return u < within_day(exp(log_hazard))
 
 
 @numba.njit(inline="always", fastmath=FAST, cache=True, error_model="numpy")
 def tanh(x):  # pragma: no cover - compiled
     """Tanh from one float32 `exp` ((1 - e^-2|x|) / (1 + e^-2|x|), with the sign of x): libm's
     `tanhf` is a slow call; this agrees with it to a few float32 roundings."""
-    t = np.exp(np.float32(-2.0) * abs(x))
+    t = exp(np.float32(-2.0) * abs(x))
     r = (F1 - t) / (F1 + t)
     return r if x >= F0 else -r
 
@@ -437,12 +477,20 @@ def track_episode(active, absent_run, starts, present, remission_days):  # pragm
 
 
 @numba.njit(inline="always", cache=True, error_model="numpy")
+def part(values, lo, hi):  # pragma: no cover - compiled
+    """A modifier's values for persons lo to hi-1, or (nobody affected today) an empty array."""
+    return values[lo:hi] if values.size else values[0:0]
+
+
+@numba.njit(inline="always", cache=True, error_model="numpy")
 def track_chunk(active, absent_run, onset_day, remission_day, count, counts, start_at, present_at, remission_days,
                 lo, hi, day):  # fmt: skip  # pragma: no cover - compiled
     """One day of a clinical episode tracker for persons lo to hi-1: an episode starts when the
     person's count (pain days, low-mood run, bad nights) reaches `start_at`, and the condition is
     present while it is at least `present_at` (`simulation.status.EpisodeTracker`)."""
-    for i in range(lo, hi):
+    active, absent_run, onset_day = active[lo:hi], absent_run[lo:hi], onset_day[lo:hi]
+    remission_day, count, counts = remission_day[lo:hi], count[lo:hi], counts[lo:hi]
+    for i in range(hi - lo):
         now, absent, started, ended = track_episode(
             active[i], absent_run[i], counts[i] >= start_at, counts[i] >= present_at, remission_days
         )
@@ -455,7 +503,7 @@ def track_chunk(active, absent_run, onset_day, remission_day, count, counts, sta
 
 
 @numba.njit(fastmath=FAST, cache=True, error_model="numpy")
-def chunk_day(s, w, m, c, k, chunk, normal, uniform, counter, words, cursor, midus_cursor, day):  # pragma: no cover
+def chunk_day(s, w, m, c, k, chunk, normal, uniform, counter, words, cursor, midus_cursor, day, totals):
     """Chunk k (persons lo = k x chunk to hi - 1): the day's steps in the order of the causal
     graph, each step a loop over the chunk's people calling the scalar rules above.
 
@@ -471,110 +519,80 @@ def chunk_day(s, w, m, c, k, chunk, normal, uniform, counter, words, cursor, mid
     """
     lo = k * chunk
     hi = min(s.pain.shape[0], lo + chunk)
+    size = hi - lo
     if counter:  # this chunk's draws, made here (they stay in the cache) and read back below
-        normal = np.empty((4, hi - lo), np.float32)
-        uniform = np.empty((3, hi - lo), np.float32)
+        normal = np.empty((4, size), np.float32)
+        uniform = np.empty((3, size), np.float32)
         fill_chunk(normal, uniform, words[0], words[1], words[2], words[3], words[4], lo, hi)
-        at = lo
+        first = 0
     else:
-        at = 0
+        first = lo
+    last = first + size
+    z_nociception, z_pain, z_mood, z_sleep = (normal[0, first:last], normal[1, first:last], normal[2, first:last],
+                                              normal[3, first:last])  # fmt: skip
+    u_episode, u_central, u_care = uniform[0, first:last], uniform[1, first:last], uniform[2, first:last]
     # state columns
-    female, job_strain, smoker, obese, exercises = s.female, s.job_strain, s.smoker, s.obese, s.exercises
-    vulnerability, liability, frailty = s.vulnerability, s.mood_liability, s.log_remission_frailty
-    nociception_setpoint, sleep_setpoint, mood_setpoint = s.nociception_setpoint, s.sleep_setpoint, s.mood_setpoint
-    susceptibility = s.dependence_susceptibility
-    log_nociception, pain, mood, sleep, sleep_recent = s.log_nociception, s.pain, s.mood, s.sleep, s.sleep_recent
-    in_episode, in_central_pain, in_care = s.in_episode, s.in_central_pain, s.in_care
-    hpa_load, sensitisation, inflammation, catastrophising = (
-        s.hpa_load,
-        s.sensitisation,
-        s.inflammation,
-        s.catastrophising,
-    )
-    withdrawal, invalidation, opioid_exposure, opioid_dependence = (
-        s.withdrawal,
-        s.invalidation,
-        s.opioid_exposure,
-        s.opioid_dependence,
-    )
-    depression_scar = s.depression_scar
+    female, job_strain, smoker, obese = s.female[lo:hi], s.job_strain[lo:hi], s.smoker[lo:hi], s.obese[lo:hi]
+    exercises, vulnerability, liability = s.exercises[lo:hi], s.vulnerability[lo:hi], s.mood_liability[lo:hi]
+    frailty, nociception_setpoint = s.log_remission_frailty[lo:hi], s.nociception_setpoint[lo:hi]
+    sleep_setpoint, mood_setpoint = s.sleep_setpoint[lo:hi], s.mood_setpoint[lo:hi]
+    susceptibility, isi_offset = s.dependence_susceptibility[lo:hi], s.isi_offset[lo:hi]
+    log_nociception, pain, mood, sleep = s.log_nociception[lo:hi], s.pain[lo:hi], s.mood[lo:hi], s.sleep[lo:hi]
+    sleep_recent, in_episode, in_central_pain = s.sleep_recent[lo:hi], s.in_episode[lo:hi], s.in_central_pain[lo:hi]
+    in_care, hpa_load, sensitisation = s.in_care[lo:hi], s.hpa_load[lo:hi], s.sensitisation[lo:hi]
+    inflammation, catastrophising, withdrawal = s.inflammation[lo:hi], s.catastrophising[lo:hi], s.withdrawal[lo:hi]
+    invalidation, opioid_exposure = s.invalidation[lo:hi], s.opioid_exposure[lo:hi]
+    opioid_dependence, depression_scar = s.opioid_dependence[lo:hi], s.depression_scar[lo:hi]
     # treatment effects (an empty array: nobody's changed today)
-    nociception_scale, pain_relief, mood_drive, mood_relief = (
-        m.nociception_scale,
-        m.pain_relief,
-        m.mood_drive,
-        m.mood_relief,
-    )
-    hpa_scale, inflammation_scale, catastrophising_scale, withdrawal_scale = (
-        m.hpa_scale,
-        m.inflammation_scale,
-        m.catastrophising_scale,
-        m.withdrawal_scale,
-    )
-    sleep_relief, exposure_set = m.sleep_relief, m.opioid_exposure
-    # clinical windows
-    flags, pain_days, pain_days_midus, bad_nights = w.flags, w.pain_days, w.pain_days_midus, w.bad_nights
-    low_mood_run, last_mde_day = w.low_mood_run, w.last_mde_day
-    pain_active, pain_absent, pain_onset, pain_remission, pain_count = (
-        w.pain_active,
-        w.pain_absent_run,
-        w.pain_onset_day,
-        w.pain_remission_day,
-        w.pain_count,
-    )
-    mde_active, mde_absent, mde_onset, mde_remission, mde_count = (
-        w.mde_active,
-        w.mde_absent_run,
-        w.mde_onset_day,
-        w.mde_remission_day,
-        w.mde_count,
-    )
-    insomnia_active, insomnia_absent, insomnia_onset, insomnia_remission, insomnia_count = (
-        w.insomnia_active,
-        w.insomnia_absent_run,
-        w.insomnia_onset_day,
-        w.insomnia_remission_day,
-        w.insomnia_count,
-    )
-    nociception = np.empty(hi - lo, np.float32)  # today's tissue nociception, NRS points
+    nociception_scale, pain_relief = part(m.nociception_scale, lo, hi), part(m.pain_relief, lo, hi)
+    mood_drive, mood_relief = part(m.mood_drive, lo, hi), part(m.mood_relief, lo, hi)
+    hpa_scale, inflammation_scale = part(m.hpa_scale, lo, hi), part(m.inflammation_scale, lo, hi)
+    catastrophising_scale, withdrawal_scale = part(m.catastrophising_scale, lo, hi), part(m.withdrawal_scale, lo, hi)
+    sleep_relief, exposure_set = part(m.sleep_relief, lo, hi), part(m.opioid_exposure, lo, hi)
+    # clinical windows: today's row of the ring (it holds the day leaving the window until today
+    # overwrites it) and the row leaving the MIDUS window
+    today_flags, midus_flags = w.flags[cursor, lo:hi], w.flags[midus_cursor, lo:hi]
+    pain_days, pain_days_midus, bad_nights = w.pain_days[lo:hi], w.pain_days_midus[lo:hi], w.bad_nights[lo:hi]
+    low_mood_run, last_mde_day = w.low_mood_run[lo:hi], w.last_mde_day[lo:hi]
+    nociception = np.empty(size, np.float32)  # today's tissue nociception, NRS points
     # 1. tissue nociception drifts; a central pain episode starts or ends (yesterday's states drive it)
-    for i in range(lo, hi):
-        log_now = nociception_today(log_nociception[i], nociception_setpoint[i], normal[0, i - at], c)
+    for i in range(size):
+        log_now = nociception_today(log_nociception[i], nociception_setpoint[i], z_nociception[i], c)
         log_nociception[i] = log_now
-        nociception[i - lo] = np.exp(log_now)
+        nociception[i] = exp(log_now)
         in_central_pain[i] = central_pain_today(
             in_central_pain[i], in_episode[i], sleep_recent[i], hpa_load[i], depression_scar[i], vulnerability[i],
-            uniform[1, i - at], c,
+            u_central[i], c,
         )  # fmt: skip
     # 2. today's pain: nociception amplified by last night's sleep, yesterday's mood, the slow states
-    for i in range(lo, hi):
+    for i in range(size):
         amplified_by = amplification(
             sleep[i], mood[i], sensitisation[i], inflammation[i], catastrophising[i], withdrawal[i], c
         )
-        felt = nociception[i - lo] + c.central_intensity * flag(in_central_pain[i])
+        felt = nociception[i] + c.central_intensity * flag(in_central_pain[i])
         scale = nociception_scale[i] if nociception_scale.size else F1
         relief = pain_relief[i] if pain_relief.size else F0
-        pain[i] = pain_today(pain[i], felt, amplified_by, mood[i], scale, relief, normal[1, i - at], c)
+        pain[i] = pain_today(pain[i], felt, amplified_by, mood[i], scale, relief, z_pain[i], c)
     # 3. the depressive episode switches with today's hazard; today's symptoms move
-    for i in range(lo, hi):
+    for i in range(size):
         drive = episode_drive(
             pain[i], sleep_recent[i], hpa_load[i], inflammation[i], withdrawal[i], invalidation[i],
             opioid_dependence[i], depression_scar[i], liability[i], c,
         )  # fmt: skip
         if mood_drive.size:
             drive += mood_drive[i]
-        episode = episode_today(in_episode[i], drive, frailty[i], uniform[0, i - at], c)
+        episode = episode_today(in_episode[i], drive, frailty[i], u_episode[i], c)
         in_episode[i] = episode
         relief = mood_relief[i] if mood_relief.size else F0
-        mood[i] = mood_today(mood[i], pain[i], sleep[i], mood_setpoint[i], episode, relief, normal[2, i - at], c)
+        mood[i] = mood_today(mood[i], pain[i], sleep[i], mood_setpoint[i], episode, relief, z_mood[i], c)
     # 4. tonight's sleep, and the fortnight the ISI recalls
-    for i in range(lo, hi):
+    for i in range(size):
         relief = sleep_relief[i] if sleep_relief.size else F0
-        night = night_tonight(pain[i], mood[i], hpa_load[i], sleep_setpoint[i], relief, normal[3, i - at], c)
+        night = night_tonight(pain[i], mood[i], hpa_load[i], sleep_setpoint[i], relief, z_sleep[i], c)
         sleep[i] = night
         sleep_recent[i] += (night - sleep_recent[i]) * c.sleep_recall
     # 5. the slow mechanisms, each toward where today's states push it (mechanisms.py)
-    for i in range(lo, hi):
+    for i in range(size):
         today_pain, today_mood, inflamed = pain[i], mood[i], inflammation[i]
         target = hpa_target(today_mood, today_pain, job_strain[i], c)
         hpa = relax(hpa_load[i], target * (hpa_scale[i] if hpa_scale.size else F1), c.hpa_rate)
@@ -590,7 +608,7 @@ def chunk_day(s, w, m, c, k, chunk, normal, uniform, counter, words, cursor, mid
         target = withdrawal_target(today_pain, today_mood, exercises[i], c)
         scale = withdrawal_scale[i] if withdrawal_scale.size else F1
         withdrawal[i] = relax(withdrawal[i], target * scale, c.withdrawal_rate)
-        target = invalidation_target(today_pain, nociception[i - lo], c)
+        target = invalidation_target(today_pain, nociception[i], c)
         invalidation[i] = relax(invalidation[i], target, c.invalidation_rate)
         if exposure_set.size:  # treatment sets today's exposure
             opioid_exposure[i] = clip(exposure_set[i], F0, F1)
@@ -598,46 +616,59 @@ def chunk_day(s, w, m, c, k, chunk, normal, uniform, counter, words, cursor, mid
         opioid_dependence[i] = relax(opioid_dependence[i], target, c.dependence_rate)
         depression_scar[i] = scar_today(depression_scar[i], in_episode[i], c)
     # 6. care-seeking, after today's pain, mood and sleep
-    for i in range(lo, hi):
-        in_care[i] = care_today(in_care[i], pain[i], mood[i], sleep_recent[i], female[i], uniform[2, i - at], c)
+    for i in range(size):
+        in_care[i] = care_today(in_care[i], pain[i], mood[i], sleep_recent[i], female[i], u_care[i], c)
     # 7. the clinical windows (simulation.status): today's flags in, the day leaving the window out
-    for i in range(lo, hi):
+    for i in range(size):
         pain_day = pain[i] >= c.pain_day_threshold
         bad_night = sleep[i] >= c.bad_night_threshold
-        leaving, leaving_midus = flags[cursor, i], flags[midus_cursor, i]
+        leaving, leaving_midus = today_flags[i], midus_flags[i]  # the day 91 days ago, and 30
         pain_days[i] += np.int16(pain_day) - np.int16(leaving & PAIN_BIT)
         bad_nights[i] += np.int16(bad_night) - np.int16((leaving & NIGHT_BIT) >> 1)
         pain_days_midus[i] += np.int16(pain_day) - np.int16(leaving_midus & PAIN_BIT)
-        flags[cursor, i] = np.uint8(pain_day) | (np.uint8(bad_night) << 1)
+        today_flags[i] = np.uint8(pain_day) | (np.uint8(bad_night) << 1)
         run = min(low_mood_run[i] + 1, RUN_CAP) if mood[i] >= c.low_mood_threshold else 0
         low_mood_run[i] = run
         if run >= c.mde_min_days:
             last_mde_day[i] = day
+    # the day's key outcomes, summed over the chunk (`KEY_OUTCOMES`: the model's daily reporters)
+    chronic = depressed = insomniac = 0
+    pain_sum = mood_sum = isi_sum = 0.0
+    for i in range(size):
+        chronic += pain_days[i] >= c.chronic_pain_min_days
+        depressed += (day - last_mde_day[i]) < c.mde_lookback_days
+        insomniac += bad_nights[i] >= c.insomnia_min_nights
+        pain_sum += np.float64(pain[i])
+        mood_sum += np.float64(mood[i])
+        isi_sum += np.float64(clip(sleep_recent[i] * ISI_SCALE + isi_offset[i], F0, ISI_SCALE))
+    totals[k, 0], totals[k, 1], totals[k, 2] = chronic, depressed, insomniac
+    totals[k, 3], totals[k, 4], totals[k, 5] = pain_sum, mood_sum, isi_sum
     # the clinical episodes: chronic pain, major depression, insomnia (each a count against its criteria)
-    track_chunk(pain_active, pain_absent, pain_onset, pain_remission, pain_count, pain_days,
+    track_chunk(w.pain_active, w.pain_absent_run, w.pain_onset_day, w.pain_remission_day, w.pain_count, w.pain_days,
                 c.chronic_pain_min_days, c.chronic_pain_min_days, c.pain_remission_days, lo, hi, day)  # fmt: skip
-    track_chunk(mde_active, mde_absent, mde_onset, mde_remission, mde_count, low_mood_run,
+    track_chunk(w.mde_active, w.mde_absent_run, w.mde_onset_day, w.mde_remission_day, w.mde_count, w.low_mood_run,
                 c.mde_min_days, c.mde_symptom_run_days, c.mde_remission_days, lo, hi, day)  # fmt: skip
-    track_chunk(insomnia_active, insomnia_absent, insomnia_onset, insomnia_remission, insomnia_count, bad_nights,
-                c.insomnia_min_nights, c.insomnia_min_nights, c.insomnia_remission_days, lo, hi, day)  # fmt: skip
+    track_chunk(w.insomnia_active, w.insomnia_absent_run, w.insomnia_onset_day, w.insomnia_remission_day,
+                w.insomnia_count, w.bad_nights, c.insomnia_min_nights, c.insomnia_min_nights,
+                c.insomnia_remission_days, lo, hi, day)  # fmt: skip
 
 
 @numba.njit(fastmath=FAST, cache=True, error_model="numpy")
-def population_day(s, w, m, c, normal, uniform, counter, words, cursor, midus_cursor, day, chunk):  # pragma: no cover
+def population_day(s, w, m, c, normal, uniform, counter, words, cursor, midus_cursor, day, chunk, totals):
     """Everyone's day on the calling thread, chunk by chunk."""
     n = s.pain.shape[0]
     for k in range((n + chunk - 1) // chunk):
-        chunk_day(s, w, m, c, k, chunk, normal, uniform, counter, words, cursor, midus_cursor, day)
+        chunk_day(s, w, m, c, k, chunk, normal, uniform, counter, words, cursor, midus_cursor, day, totals)
 
 
 @numba.njit(fastmath=FAST, cache=True, error_model="numpy", parallel=True)
 def population_day_parallel(
-    s, w, m, c, normal, uniform, counter, words, cursor, midus_cursor, day, chunk
+    s, w, m, c, normal, uniform, counter, words, cursor, midus_cursor, day, chunk, totals
 ):  # pragma: no cover
     """Everyone's day, the same chunks spread over numba's threads."""
     n = s.pain.shape[0]
     for k in numba.prange((n + chunk - 1) // chunk):
-        chunk_day(s, w, m, c, k, chunk, normal, uniform, counter, words, cursor, midus_cursor, day)
+        chunk_day(s, w, m, c, k, chunk, normal, uniform, counter, words, cursor, midus_cursor, day, totals)
 
 
 # -- the glue: from the model's objects to the kernel's arguments -----------------------------------
@@ -690,16 +721,19 @@ def counter_words(seed: int, replicate: int, day: int) -> np.ndarray:
     return np.array([k0, k1, day_word, purpose_word("daily", 0), purpose_word("daily", 1)], np.uint32)
 
 
-def run_day(state, status, params, mods, day: int, normal=None, uniform=None, words=None, threads: int = 1) -> None:
-    """Move everyone one day on to `day` (the new day's number), rules and clinical windows.
+def run_day(state, status, params, mods, day: int, normal=None, uniform=None, words=None, threads: int = 1) -> dict:
+    """Move everyone one day on to `day` (the new day's number), rules and clinical windows, and
+    return the day's key outcomes (`KEY_OUTCOMES`, read in the same pass).
 
     Draws come from `normal` (4, n) and `uniform` (3, n), or, given `words` (`counter_words`),
     are made inside the pass. With `threads` > 1 and a large population the chunks run on numba's
-    threads (the same results as one thread).
+    threads (the same results as one thread: each chunk's sums are added in chunk order).
     """
     cursor = status.cursor
     midus_cursor = (cursor - int(params.status.midus_window_days)) % WINDOW_DAYS
     counter = words is not None
+    chunks = max(1, -(-state.size // CHUNK))
+    totals = np.zeros((chunks, len(KEY_OUTCOMES)), np.float64)
     args = (
         people_of(state),
         windows_of(status),
@@ -713,9 +747,13 @@ def run_day(state, status, params, mods, day: int, normal=None, uniform=None, wo
         midus_cursor,
         int(day),
         CHUNK,
+        totals,
     )
     if threads > 1 and state.size >= PARALLEL_FROM:
         population_day_parallel(*args)
     else:
         population_day(*args)
     status.cursor = (cursor + 1) % WINDOW_DAYS
+    summed = totals.sum(axis=0)
+    size = max(state.size, 1)
+    return {"day": int(day), **{name: float(summed[k]) / size for k, name in enumerate(KEY_OUTCOMES)}}
