@@ -18,7 +18,7 @@ from simulation.demography import Demography
 from simulation.interventions.base import InterventionSpec, Programme, apply_programmes
 from simulation.interventions.effects import Modifiers
 from simulation.noise import allocate_noise
-from simulation.outcomes import distributions, panel_rows, population_metrics
+from simulation.outcomes import distributions, panel_rows
 from simulation.parameters import ModelParams
 from simulation.population import synthesise
 from simulation.rng import stream
@@ -26,6 +26,7 @@ from simulation.rules import advance_day
 from simulation.scenario import Scenario
 from simulation.settle import accelerated
 from simulation.status import ClinicalStatus
+from simulation.tally import population_metrics_fast
 
 # The scenario fields that decide a population up to day 0: everything else (interventions,
 # duration, outputs, name) only acts from day 0 on.
@@ -217,7 +218,7 @@ class PainCycleModel(mesa.Model):
         """Today's population outcomes, and the intervention spending per person so far (USD, for
         discounting costs by when they fall: `simulation.economics.costs`)."""
         spent = sum(p.cost for p in self.programmes) / max(self.state.size, 1)
-        row = {"day": self.day, **population_metrics(self), "intervention_cost": spent}
+        row = {"day": self.day, **population_metrics_fast(self), "intervention_cost": spent}
         if self.demography is not None:
             row.update(self.demography.metrics(self))
         return row
@@ -239,8 +240,8 @@ class PainCycleModel(mesa.Model):
         """Today's population outcomes (prevalences, means, conditional prevalences), among the
         living; with demography on, also the share alive, deaths and life-years so far."""
         if self.demography is None:
-            return population_metrics(self)
-        return {**population_metrics(self), **self.demography.metrics(self)}
+            return population_metrics_fast(self)
+        return {**population_metrics_fast(self), **self.demography.metrics(self)}
 
     def living(self) -> np.ndarray | None:
         """Who is alive (a mask), or None when everyone is (no demography, or deaths replaced)."""

@@ -228,6 +228,8 @@ def test_rules_follow_the_params_objects():
     assert kernel.rules_of(changed).onset_from_pain == np.float32(0.05)
     zero = base.model_copy(update={"care": base.care.model_copy(update={"entry_rate_per_year": 0.0})})
     assert kernel.rules_of(zero).care_log_entry == kernel.LOG_ZERO  # a zero rate: no entries, no -inf
+    changed.pain.from_poor_sleep = 0.25  # in place, as the dashboard's sliders do
+    assert kernel.rules_of(changed).pain_from_poor_sleep == np.float32(0.25)
 
 
 def test_exp_within_day_probability_and_tanh_match_numpy():
@@ -270,3 +272,20 @@ def test_daily_reporters_read_from_the_pass_equal_their_own_computation():
     computed = {name: report(model) for name, report in MODEL_REPORTERS.items()}
     assert from_pass == pytest.approx(computed, rel=1e-9, abs=1e-12)
     assert 0 < from_pass["chronic_pain"] < 1 and 0 < from_pass["depression"] < 1 and from_pass["mean_isi"] > 0
+
+
+@pytest.mark.parametrize("case", ["untreated", "treated, deaths not replaced"])
+def test_weekly_outcomes_from_one_pass_equal_population_metrics(case):
+    """`population_metrics_fast` (one compiled pass, simulation/tally.py) returns every outcome of
+    `population_metrics`, the definition, with the same values; among the living when some have died."""
+    from simulation.outcomes import population_metrics
+    from simulation.tally import population_metrics_fast
+
+    model = PainCycleModel(_scenario(**CASES[case]), agent_views=False)
+    model.run(120)
+    if "demography" in CASES[case]:
+        assert model.living() is not None  # the living-only path is exercised
+    defined, fast = population_metrics(model), population_metrics_fast(model)
+    assert list(fast) == list(defined)
+    assert fast == pytest.approx(defined, rel=1e-9, abs=1e-12, nan_ok=True)
+    assert 0 < fast["depression_given_chronic_pain"] < 1 and fast["mean_utility"] > 0

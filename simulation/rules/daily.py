@@ -66,9 +66,9 @@ def advance_day(
     thread a large population is split over them (the results do not change). Returns the day's
     key outcomes, summed in the same pass (`simulation.rules.kernel.KEY_OUTCOMES`).
     """
-    from simulation.rules import kernel  # numba loads here, not when the package is imported
+    from simulation.rules.kernel import run_day, threads  # numba loads here, not when the package is imported
 
     if mods is not None and not mods.active():
         mods = None
     normal, uniform, words = noise.today(rng)
-    return kernel.run_day(state, status, params, mods, day, normal, uniform, words, threads=kernel.threads())
+    return run_day(state, status, params, mods, day, normal, uniform, words, threads=threads())
