@@ -550,6 +550,17 @@ def report(args, info: dict, vector: dict[int, dict], reference: dict[int, dict]
     return "\n".join(lines)
 
 
+def _study_section(path: Path) -> str:
+    """The study benchmark's section of an existing report (`study_benchmark.py` owns it), kept."""
+    if not path.exists():
+        return ""
+    old = path.read_text(encoding="utf-8")
+    start, end = "<!-- study-benchmark:start -->", "<!-- study-benchmark:end -->"
+    if start not in old or end not in old:
+        return ""
+    return "\n" + old[old.index(start) : old.index(end) + len(end)] + "\n"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -610,9 +621,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.ten_years:
         print("ten years: 1,000,000 people, settling and burn-in included ...", file=sys.stderr, flush=True)
         ten = run_worker("ten_years", FULL_YEAR[0], 1, 1, args.seed, args.pin, "compiled")
-    text = report(args, info, vector, reference, year) + engine_report(args, vector, engines, ten)
+    text = report(args, info, vector, reference, year) + "\n" + engine_report(args, vector, engines, ten)
     print(text)
-    args.output.write_text(text, encoding="utf-8")
+    args.output.write_text(text + _study_section(args.output), encoding="utf-8")
     print(f"written to {args.output}", file=sys.stderr)
 
 

@@ -203,6 +203,28 @@ def test_one_and_two_threads_give_identical_days(monkeypatch):
         np.testing.assert_array_equal(results[0][name], results[1][name], err_msg=name)
 
 
+@pytest.mark.parametrize("engine", ["numpy", "compiled"])
+def test_a_whole_run_is_the_same_on_one_and_two_threads(monkeypatch, engine):
+    """Settling, burn-in, treatment and the recorded outcomes: bit-identical on 1 and 2 threads."""
+    if numba.config.NUMBA_NUM_THREADS < 2:
+        pytest.skip("numba has one thread here")
+    monkeypatch.setattr(kernel, "PARALLEL_FROM", 0)
+    scenario = _scenario(engine=engine, population=2 * kernel.CHUNK + 5, interventions=TREATMENTS[:2],
+                         settle_days=60, burn_in_days=60)  # fmt: skip
+    runs = []
+    before = numba.get_num_threads()
+    try:
+        for threads in (1, 2):
+            numba.set_num_threads(threads)
+            model = PainCycleModel(scenario, agent_views=False).run(60)
+            runs.append((_snapshot(model), model.population_series()))
+    finally:
+        numba.set_num_threads(before)
+    for name in runs[0][0]:
+        np.testing.assert_array_equal(runs[0][0][name], runs[1][0][name], err_msg=name)
+    assert runs[0][1].equals(runs[1][1])
+
+
 def test_draws_made_inside_the_pass_equal_the_filled_buffers():
     """The compiled engine's kernel makes each chunk's Philox numbers itself; with `fused` off the
     buffers are filled by `CounterNoise.draw` and read instead: the runs are bit-identical."""

@@ -1,13 +1,16 @@
 """The day's rules written once, for one person, and compiled for everyone (numba).
 
-Each rule below is a scalar function of one person's state, in the order the causal graph runs
-within a day (`simulation.rules` names the order): tissue nociception drifts; a central pain
-episode may start or end; today's pain is felt; the depressive episode may switch and today's
-symptoms move; tonight's sleep follows; the slow mechanisms move toward today's targets; the
-person may enter or leave care; then today's readings enter the clinical windows
-(`simulation.status`). `person_day` strings them together for person i, and `population_day`
-runs it over the whole population in ONE pass: every column is read and written once a day, and
-nothing the size of the population is allocated.
+Each rule below is a scalar function of one person's state (`nociception_today`,
+`central_pain_today`, `pain_today`, `episode_today`, `mood_today`, `night_tonight`, the slow
+mechanisms' targets and `relax`, `care_today`, `track_episode`), in the order the causal graph runs
+within a day (`simulation.rules` names it): tissue nociception drifts; a central pain episode may
+start or end; today's pain is felt; the depressive episode may switch and today's symptoms move;
+tonight's sleep follows; the slow mechanisms move toward today's targets; the person may enter or
+leave care; then today's readings enter the clinical windows and episode trackers
+(`simulation.status`). `chunk_day` runs those steps over a chunk of people and
+`population_day` over the chunks: ONE pass over the population a day, every column read and
+written once, nothing the size of the population allocated. The pass also sums the day's key
+outcomes (`KEY_OUTCOMES`) for the model's daily reporters.
 
 This module is the only implementation of the daily rules. The rule modules beside it declare the
 parameters, the causal edges and the synthesis of traits; the equations in their docstrings are
@@ -18,8 +21,8 @@ scalar Python from the equations) and the previous vectorised numpy rules
 the same draws and required to follow the same paths to float32 rounding.
 
 Parameters. `Rules` holds the per-day quantities the rules use (rates per day, relaxation
-fractions, edge strengths as float32), derived from a `ModelParams` by `rules_of` every time the
-params object is new: nothing here hard-codes a parameter value. Interventions act through the
+fractions, edge strengths as float32), derived from a `ModelParams` by `rules_of`, once per set
+of parameter values: nothing here hard-codes a parameter value. Interventions act through the
 named quantities of `simulation.interventions.effects.Modifiers`; `Mods` passes each as a
 per-person array, or an empty array while nobody is affected (then the rule skips it).
 
@@ -29,13 +32,14 @@ per person per day) are read, or, for the compiled engine, the same counter-base
 stored (`simulation.philox_kernels.fill_chunk`, so they equal `CounterNoise.draw`'s bit for bit).
 
 Threads. People are processed in fixed chunks of `CHUNK`; the parallel entry point spreads the
-same chunks over numba's threads. A person's arithmetic does not depend on which thread or chunk
-runs it, so 1 and 2 threads give identical results (tests/test_kernel.py).
+same chunks over numba's threads, and the chunks' sums are added in chunk order. A person's
+arithmetic does not depend on which thread runs the chunk, so 1 and 2 threads give identical
+results (tests/test_kernel.py).
 
-Floating point. float32 throughout, like the state. `fastmath` lets LLVM contract and reorder the
-arithmetic of one person's day (results move by float32 rounding, never by more); it also assumes
-no infinities, so a zero rate, whose log is -inf, enters as `LOG_ZERO`, a finite number whose
-exponential is exactly 0.
+Floating point. float32 throughout, like the state. `FAST` lets LLVM contract, reorder and
+vectorise the arithmetic (results move by float32 rounding, never by more) but keeps infinities
+and NaNs meaningful. `exp`, `within_day` (1 - exp(-h)) and `tanh` are written here as plain
+arithmetic: libm's float32 calls were most of the day's cost and kept the loops scalar.
 """
 
 from __future__ import annotations
