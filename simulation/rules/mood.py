@@ -424,4 +424,5 @@ def log_remission_frailty(p: MoodParams, person_noise: np.ndarray) -> np.ndarray
 
 
 def mood_setpoint(p: MoodParams, person_noise: np.ndarray) -> np.ndarray:
+    """Each person's usual symptom level outside episodes, kept in 0-1 (computed at synthesis)."""
     return np.clip(p.setpoint_mean + p.setpoint_sd * person_noise, 0.0, 1.0).astype(np.float32)
