@@ -1,17 +1,25 @@
-"""Speed benchmark: the vectorised PainCycleModel against the per-agent Mesa reference, in one run.
+"""Speed benchmark: the compiled PainCycleModel against the previous vectorised rules and the per-agent
+Mesa reference, in one run.
 
-    python benchmarks/bench_speed.py --sizes 10000 100000 1000000 --days 30 [--full-year]
+    python benchmarks/bench_speed.py --sizes 100000 1000000 --days 30 --ref-sizes 100000 [--full-year] [--ten-years]
 
 Measures, each in a fresh subprocess pinned to one CPU core (numpy/BLAS threads set to 1), so
 that sizes do not contaminate each other's memory and the comparison is single-core:
 
-- vectorised model (`agent_views=False`, `burn_in_days=0`, `settle_days=0`): construction time,
-  then person-days per second of the `model.step()` loop alone (median of `--repeats` loops);
+- the model (`agent_views=False`, `burn_in_days=0`, `settle_days=0`), whose day is the compiled
+  kernel (`simulation/rules/kernel.py`): construction time, then person-days per second of the
+  `model.step()` loop alone (median of `--repeats` loops), under each engine, on 1 and 2 threads;
+- the previous implementation, the numpy rules and `ClinicalStatus.update`
+  (`benchmarks/vectorised_reference.py`), in the same model loop;
+- the day's random numbers alone (numpy's SFC64, the compiled engine's Philox);
 - per-agent reference (`benchmarks/per_agent_reference.py`) at `--ref-sizes` for `--ref-days`
   days: construction of the Mesa agents, then person-days per second of `model.step()`; the
   ratio vectorised / per-agent is taken at the same sizes from the same run;
-- peak resident memory (`ru_maxrss`) of each subprocess, and its growth over the bare imports;
-- with `--full-year`: 1,000,000 people x 365 days, total wall time (construction + stepping).
+- peak resident memory (`ru_maxrss`) of each subprocess and its resident memory after stepping,
+  each less the memory after the imports and the compiled kernels' loading;
+- with `--full-year`: 1,000,000 people x 365 days, total wall time (construction + stepping);
+- with `--ten-years`: 1,000,000 people x 10 years with the default settling and burn-in, one core,
+  the compiled engine, total wall time.
 
 Prints a Markdown table and writes it to `--output` (default benchmarks/results.md).
 """
@@ -67,17 +75,52 @@ def _set_threads(threads: int) -> None:
     numba.set_num_threads(threads)
 
 
-def work_vectorised(size: int, days: int, repeats: int, seed: int, engine: str = "numpy", threads: int = 1) -> dict:
+def _resident_mb() -> float:
+    """Resident memory now (not the peak), from /proc/self/statm."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _load_kernels(engine: str) -> None:
+    """Load the compiled kernels (and numba) before the clock and the memory baseline start: a tiny
+    model's day under `engine` runs every kernel the measured model will."""
     from simulation import PainCycleModel
 
-    if engine == "compiled":  # load the cached kernels before the clock starts
-        from simulation.counter_rng import warm_up
+    PainCycleModel(_scenario(50, 1, "compiled" if engine == "compiled" else "numpy"), agent_views=False).step()
 
-        warm_up()
-        _set_threads(threads)
-    baseline = _peak_rss_mb()
+
+def _use_previous_rules() -> None:
+    """Make the model's day the previous implementation: the vectorised numpy rules and
+    `ClinicalStatus.update` (benchmarks/vectorised_reference.py), on the numpy engine's draws."""
+    import simulation.model
+
+    sys.path.insert(0, str(HERE))
+    from vectorised_reference import vectorised_day
+
+    class _Noise:
+        normal = uniform = None
+
+    def previous_day(state, status, params, noise, rng, mods, day):
+        if mods is not None and not mods.active():
+            mods = None
+        _Noise.normal, _Noise.uniform, _ = noise.today(rng)
+        vectorised_day(state, status, params, _Noise, mods, day)
+
+    simulation.model.advance_day = previous_day
+
+
+def work_vectorised(size: int, days: int, repeats: int, seed: int, engine: str = "numpy", threads: int = 1) -> dict:
+    """The model's step loop; `engine` "previous" runs the previous vectorised rules instead of the kernel."""
+    from simulation import PainCycleModel
+
+    _set_threads(threads)
+    _load_kernels(engine)
+    if engine == "previous":
+        _use_previous_rules()
+    baseline = _resident_mb()
     start = time.perf_counter()
-    model = PainCycleModel(_scenario(size, seed, engine), seed=seed, burn_in_days=0, agent_views=False)
+    model_engine = "numpy" if engine == "previous" else engine
+    model = PainCycleModel(_scenario(size, seed, model_engine), seed=seed, burn_in_days=0, agent_views=False)
     construction = time.perf_counter() - start
     loops = []
     for _ in range(repeats):
@@ -95,7 +138,31 @@ def work_vectorised(size: int, days: int, repeats: int, seed: int, engine: str =
         "person_days_per_s": size * days / stepping,
         "baseline_rss_mb": baseline,
         "peak_rss_mb": _peak_rss_mb(),
+        "resident_mb": _resident_mb(),
         "state_mb": (model.state.nbytes() + model.status.flags.nbytes) / 2**20,
+    }
+
+
+def work_ten_years(size: int, days: int, repeats: int, seed: int, engine: str = "compiled", threads: int = 1) -> dict:
+    """A whole run as a user starts it: `size` people, the default settling and burn-in, 10 years,
+    the default outputs; construction (synthesis, settling, burn-in) and the run timed together."""
+    from simulation import PainCycleModel, Scenario
+
+    _set_threads(threads)
+    _load_kernels(engine)
+    scenario = Scenario(population=size, seed=seed, years=10, engine=engine)
+    start = time.perf_counter()
+    model = PainCycleModel(scenario, agent_views=False)
+    construction = time.perf_counter() - start
+    model.run()
+    wall = time.perf_counter() - start
+    simulated = scenario.settle_days + scenario.burn_in_days + scenario.duration_days
+    return {
+        "construction_s": construction,
+        "wall_s": wall,
+        "days_simulated": simulated,
+        "person_days_per_s": size * simulated / wall,
+        "peak_rss_mb": _peak_rss_mb(),
     }
 
 
@@ -134,7 +201,7 @@ def work_draws(size: int, days: int, repeats: int, seed: int, engine: str = "num
 
 
 def work_compile(size: int, days: int, repeats: int, seed: int, engine: str = "compiled", threads: int = 1) -> dict:
-    """Time to the first compiled draw in a fresh process: compiling when numba's cache (set by
+    """Time to the first compiled day in a fresh process: compiling when numba's cache (set by
     NUMBA_CACHE_DIR) is empty, loading it when it is not; includes importing numba."""
     import numpy as np
 
@@ -144,6 +211,9 @@ def work_compile(size: int, days: int, repeats: int, seed: int, engine: str = "c
     fill_daily_noise(np.empty((4, 10), np.float32), np.empty((3, 10), np.float32), seed, 0, 0)
     first = time.perf_counter() - start
     warm_up()
+    from simulation import PainCycleModel
+
+    PainCycleModel(_scenario(size, seed, engine), agent_views=False).step()
     return {"first_draw_s": first, "all_kernels_s": time.perf_counter() - start}
 
 
@@ -177,7 +247,13 @@ def work_reference(size: int, days: int, repeats: int, seed: int, engine: str = 
     }
 
 
-WORKERS = {"vectorised": work_vectorised, "reference": work_reference, "draws": work_draws, "compile": work_compile}
+WORKERS = {
+    "vectorised": work_vectorised,
+    "reference": work_reference,
+    "draws": work_draws,
+    "compile": work_compile,
+    "ten_years": work_ten_years,
+}
 
 
 def run_worker(
@@ -208,12 +284,14 @@ def run_worker(
 
 
 def measure_engines(args) -> dict:
-    """The compiled engine against the numpy engine at each size, the cost of the day's draws
-    under each, 2 threads against 1 at the largest size, and the kernels' first-compile time."""
-    out: dict = {"compiled": {}, "draws_numpy": {}, "draws_compiled": {}}
+    """At each size: the compiled engine, the previous vectorised rules, and the day's draws alone
+    under each engine; at the largest, 2 threads against 1; and the kernels' first-compile time."""
+    out: dict = {"compiled": {}, "previous": {}, "draws_numpy": {}, "draws_compiled": {}}
     for size in sorted(args.sizes):
         print(f"compiled engine: {size:,} people x {args.days} days ...", file=sys.stderr, flush=True)
         out["compiled"][size] = run_worker("vectorised", size, args.days, args.repeats, args.seed, args.pin, "compiled")
+        print(f"previous vectorised rules: {size:,} people x {args.days} days ...", file=sys.stderr, flush=True)
+        out["previous"][size] = run_worker("vectorised", size, args.days, args.repeats, args.seed, args.pin, "previous")
         print(f"draws alone: {size:,} people x {args.days} days ...", file=sys.stderr, flush=True)
         for engine in ("numpy", "compiled"):
             draws = run_worker("draws", size, args.days, args.repeats, args.seed, args.pin, engine)
@@ -222,6 +300,7 @@ def measure_engines(args) -> dict:
     print(f"2 threads: {largest:,} people ...", file=sys.stderr, flush=True)
     out["draws_2"] = run_worker("draws", largest, args.days, args.repeats, args.seed, args.pin, "compiled", 2)
     out["compiled_2"] = run_worker("vectorised", largest, args.days, args.repeats, args.seed, args.pin, "compiled", 2)
+    out["numpy_2"] = run_worker("vectorised", largest, args.days, args.repeats, args.seed, args.pin, "numpy", 2)
     with tempfile.TemporaryDirectory() as cache:
         print("first compile ...", file=sys.stderr, flush=True)
         env = {"NUMBA_CACHE_DIR": cache}
@@ -236,44 +315,54 @@ def _best(result: dict) -> dict:
     return {**result, "person_days_per_s": result["size"] * result["days"] / best}
 
 
-def engine_report(args, vector: dict[int, dict], engines: dict) -> str:
+def _grown(result: dict, key: str = "resident_mb") -> float:
+    """Memory the model added over the imports and the loaded kernels (MB)."""
+    return result[key] - result["baseline_rss_mb"]
+
+
+def engine_report(args, vector: dict[int, dict], engines: dict, ten: dict | None = None) -> str:
     """The engines section of the report, with the issue's targets side by side."""
     ns = lambda r: 1e9 / r["person_days_per_s"]  # noqa: E731
+    per_size = ("compiled", "previous", "draws_numpy", "draws_compiled")
     vector = {size: _best(r) for size, r in vector.items()}
     engines = {
-        key: ({size: _best(r) for size, r in value.items()} if key in ("compiled", "draws_numpy", "draws_compiled")
+        key: ({size: _best(r) for size, r in value.items()} if key in per_size
               else _best(value) if "stepping_s" in value else value)
         for key, value in engines.items()
     }  # fmt: skip
     lines = [
-        "## Engines: numpy (SFC64 streams, the default) and compiled (counter-based Philox draws)",
+        "## The compiled day against the previous vectorised rules and the day's draws",
         "",
-        "Both engines run the same numpy rules; they differ in where the day's 4 normals and 3 "
-        "uniforms per person come from. 'Draws alone' times only those numbers: numpy's "
-        "`DailyNoise.draw` from SFC64, or the compiled Philox4x32-10 kernel (`simulation/philox_kernels.py`). "
-        f"One core each unless the threads column says 2. Best of {args.repeats} loops of {args.days} days "
+        "Both engines run the compiled kernel (`simulation/rules/kernel.py`: the rules, written once per "
+        "person, and the clinical windows in one pass); they differ in where the day's 4 normals and 3 "
+        "uniforms per person come from: numpy's SFC64 buffers, or Philox numbers the kernel makes inside "
+        "its pass. 'Previous' is the implementation the kernel replaced, the numpy rules and "
+        "`ClinicalStatus.update` (`benchmarks/vectorised_reference.py`), in the same model loop. 'Draws "
+        "alone' times only the day's numbers. Whole model days include the daily reporters and the "
+        f"weekly outcome records. One core each. Best of {args.repeats} loops of {args.days} days "
         "(the machine is shared: the least disturbed loop is the fairest comparison).",
         "",
-        "| people | numpy engine (person-days/s) | compiled engine (person-days/s) | compiled / numpy "
-        "| numpy draws alone (ns / person-day) | compiled draws alone (ns / person-day) "
-        "| draws' share of the numpy engine's day | numpy engine's day / numpy draws |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| people | previous rules (person-days/s) | numpy engine (person-days/s) | compiled engine "
+        "(person-days/s) | compiled / previous | numpy draws alone (ns / person-day) "
+        "| compiled draws alone (ns / person-day) | numpy-engine day / numpy draws "
+        "| compiled-engine day / numpy draws |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for size in sorted(engines["compiled"]):
-        v, c = vector[size], engines["compiled"][size]
+        v, c, old = vector[size], engines["compiled"][size], engines["previous"][size]
         dn, dc = engines["draws_numpy"][size], engines["draws_compiled"][size]
         lines.append(
-            f"| {_people(size)} | {_n(v['person_days_per_s'], 0)} | {_n(c['person_days_per_s'], 0)} "
-            f"| {_n(c['person_days_per_s'] / v['person_days_per_s'], 2)}x | {_n(ns(dn), 1)} | {_n(ns(dc), 1)} "
-            f"| {_n(100 * ns(dn) / ns(v), 0)}% | {_n(ns(v) / ns(dn), 2)} |"
+            f"| {_people(size)} | {_n(old['person_days_per_s'], 0)} | {_n(v['person_days_per_s'], 0)} "
+            f"| {_n(c['person_days_per_s'], 0)} | {_n(c['person_days_per_s'] / old['person_days_per_s'], 2)}x "
+            f"| {_n(ns(dn), 1)} | {_n(ns(dc), 1)} | {_n(ns(v) / ns(dn), 2)} | {_n(ns(c) / ns(dn), 2)} |"
         )
     largest = max(engines["compiled"])
     one_draw, two_draw = engines["draws_compiled"][largest], engines["draws_2"]
     one_model, two_model = engines["compiled"][largest], engines["compiled_2"]
-    grown = one_model["peak_rss_mb"] - one_model["baseline_rss_mb"]
+    one_numpy, two_numpy = vector[largest], engines["numpy_2"]
     lines += [
         "",
-        f"### 2 threads against 1 ({_people(largest)} people)",
+        f"### 2 threads against 1 on one replicate ({_people(largest)} people)",
         "",
         "| | 1 thread (person-days/s) | 2 threads (person-days/s) | 2 / 1 |",
         "|---|---:|---:|---:|",
@@ -282,16 +371,20 @@ def engine_report(args, vector: dict[int, dict], engines: dict) -> str:
         f"| compiled engine, whole day | {_n(one_model['person_days_per_s'], 0)} "
         f"| {_n(two_model['person_days_per_s'], 0)} "
         f"| {_n(two_model['person_days_per_s'] / one_model['person_days_per_s'], 2)}x |",
+        f"| numpy engine, whole day | {_n(one_numpy['person_days_per_s'], 0)} "
+        f"| {_n(two_numpy['person_days_per_s'], 0)} "
+        f"| {_n(two_numpy['person_days_per_s'] / one_numpy['person_days_per_s'], 2)}x |",
         "",
-        "Only the draws are threaded (numba `prange` over people); the rules are single-threaded "
-        "numpy, so the whole day gains little from a second thread.",
+        "The kernel spreads fixed chunks of people over numba's threads (identical results); the "
+        "numpy engine's SFC64 draws and the weekly outcome records stay on one thread.",
         "",
         "### First compile",
         "",
         "Seconds in a fresh process, importing numba included: to the first day's draws (the serial "
-        "kernel), and to every kernel ready (serial, parallel, blocks).",
+        "Philox kernel), and to every kernel ready (the draws' kernels, then a first model day, which "
+        "compiles or loads the day's kernel).",
         "",
-        "| numba cache | first draws (s) | every kernel (s) |",
+        "| numba cache | first draws (s) | every kernel and a first model day (s) |",
         "|---|---:|---:|",
         f"| empty (after install or an edit) | {_n(engines['compile_cold']['first_draw_s'], 1)} "
         f"| {_n(engines['compile_cold']['all_kernels_s'], 1)} |",
@@ -305,19 +398,23 @@ def engine_report(args, vector: dict[int, dict], engines: dict) -> str:
     ]
     best = max(one_model["person_days_per_s"], vector[largest]["person_days_per_s"])
     day_vs_draws = (1e9 / best) / ns(engines["draws_numpy"][largest])
-    bytes_per_person = grown * 2**20 / largest
-    ten_years = largest * (3650 + 365 + 700) / best / 60  # settling (700 days at 10x) and burn-in, same step cost
+    resident = _grown(engines["compiled"][largest]) * 2**20 / largest
+    peak = _grown(engines["compiled"][largest], "peak_rss_mb") * 2**20 / largest
     threads = two_model["person_days_per_s"] / one_model["person_days_per_s"]
+    if ten is not None:
+        ten_minutes, how = ten["wall_s"] / 60, "measured"
+    else:  # settling, burn-in and 10 years at the measured step cost
+        ten_minutes, how = largest * (700 + 365 + 3652) / best / 60, "extrapolated"
     lines += [
         f"| whole model at {_people(largest)} people, one core | >= 30 M person-days/s | "
         f"{_n(best / 1e6, 1)} M | {'yes' if best >= 30e6 else 'no'} |",
         f"| a model day against numpy drawing today's numbers | <= 1x | {_n(day_vs_draws, 2)}x | "
         f"{'yes' if day_vs_draws <= 1 else 'no'} |",
         f"| two cores on one replicate | >= 1.7x | {_n(threads, 2)}x | {'yes' if threads >= 1.7 else 'no'} |",
-        f"| memory at {_people(largest)} people | <= 250 bytes/person | {_n(bytes_per_person, 0)} | "
-        f"{'yes' if bytes_per_person <= 250 else 'no'} |",
+        f"| memory at {_people(largest)} people (resident after stepping; peak in brackets) | <= 250 bytes/person "
+        f"| {_n(resident, 0)} ({_n(peak, 0)}) | {'yes' if resident <= 250 else 'no'} |",
         f"| {_people(largest)} people x 10 years with settling and burn-in, one core | < 5 min | "
-        f"{_n(ten_years, 1)} min (extrapolated) | {'yes' if ten_years < 5 else 'no'} |",
+        f"{_n(ten_minutes, 1)} min ({how}) | {'yes' if ten_minutes < 5 else 'no'} |",
         "",
     ]
     return "\n".join(lines)
@@ -378,18 +475,20 @@ def report(args, info: dict, vector: dict[int, dict], reference: dict[int, dict]
         + (", pinned to one CPU core" if args.pin else "")
         + ", with OMP/OpenBLAS/MKL threads = 1; all numbers below come from this one run",
         "",
-        "## Vectorised model (`PainCycleModel`, `agent_views=False`, no settling, no burn-in)",
+        "## The model (`PainCycleModel`, the default numpy engine, `agent_views=False`, no settling, no burn-in)",
         "",
         f"`model.step()` loop of {args.days} days, median of {args.repeats} loops; construction "
-        "(synthesis of the population, windows, streams) timed separately. Peak RSS is the "
-        "subprocess's `ru_maxrss`; 'model memory' is peak RSS minus the RSS after the imports.",
+        "(synthesis of the population, windows, streams) timed separately. The day is the compiled "
+        "kernel (`simulation/rules/kernel.py`). Peak RSS is the subprocess's `ru_maxrss` (synthesis's "
+        "temporaries set it); 'model memory' is the resident memory after stepping less the resident "
+        "memory after the imports and the kernels' loading.",
         "",
         "| people | construction (s) | step loop (s) | person-days/s | ns / person-day "
         "| peak RSS (MB) | model memory (MB) | bytes / person |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for size, r in sorted(vector.items()):
-        grown = r["peak_rss_mb"] - r["baseline_rss_mb"]
+        grown = _grown(r)
         lines.append(
             f"| {_people(size)} | {_n(r['construction_s'], 3)} | {_n(r['stepping_s'], 3)} "
             f"| {_n(r['person_days_per_s'], 0)} | {_n(1e9 / r['person_days_per_s'], 1)} "
@@ -401,10 +500,10 @@ def report(args, info: dict, vector: dict[int, dict], reference: dict[int, dict]
         "",
         "One `mesa.Agent` per person, scalar Python rules, `model.agents.do('step')`. Construction "
         "is the creation of the agents from an already synthesised population. The ratio divides "
-        "the vectorised person-days/s by the per-agent person-days/s at the same population size.",
+        "the model's person-days/s (numpy engine) by the per-agent person-days/s at the same population size.",
         "",
         "| people | days | construction (s) | step loop (s) | person-days/s | µs / person-day "
-        "| peak RSS (MB) | model memory (MB) | bytes / person | vectorised / per-agent |",
+        "| peak RSS (MB) | model memory (MB) | bytes / person | model / per-agent |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for size, r in sorted(reference.items()):
@@ -441,13 +540,25 @@ def report(args, info: dict, vector: dict[int, dict], reference: dict[int, dict]
         ]
     lines += [
         "",
-        "Notes: `model.step()` includes the day's outcome recording (population series every 7 days, a "
-        "50-person panel every 7 days), as in real runs. The per-agent reference draws from Python's "
-        "`random` and computes in float64; the vectorised model draws from numpy SFC64 and computes "
-        "in float32. Both implement the same rules (checked by `tests/test_reference_oracle.py`).",
+        "Notes: `model.step()` includes the day's outcome recording (the daily reporters, the population "
+        "series every 7 days, a 50-person panel every 7 days), as in real runs. The per-agent reference "
+        "draws from Python's `random` and computes in float64; the model draws from numpy SFC64 and "
+        "computes in float32. All implement the same rules (checked by `tests/test_reference_oracle.py` "
+        "and `tests/test_kernel.py`).",
         "",
     ]
     return "\n".join(lines)
+
+
+def _study_section(path: Path) -> str:
+    """The study benchmark's section of an existing report (`study_benchmark.py` owns it), kept."""
+    if not path.exists():
+        return ""
+    old = path.read_text(encoding="utf-8")
+    start, end = "<!-- study-benchmark:start -->", "<!-- study-benchmark:end -->"
+    if start not in old or end not in old:
+        return ""
+    return "\n" + old[old.index(start) : old.index(end) + len(end)] + "\n"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -470,6 +581,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--ref-days", type=int, default=10, help="days stepped by the per-agent reference")
     parser.add_argument("--full-year", action="store_true", help="also run 1,000,000 people x 365 days")
+    parser.add_argument(
+        "--ten-years", action="store_true", help="also run 1,000,000 people x 10 years with settling and burn-in"
+    )
     parser.add_argument("--seed", type=int, default=20261126)
     parser.add_argument("--output", type=Path, default=HERE / "results.md", help="Markdown file written")
     parser.add_argument("--no-pin", dest="pin", action="store_false", help="do not pin workers to one core")
@@ -503,9 +617,13 @@ def main(argv: list[str] | None = None) -> None:
         print(f"full year: {people:,} people x {days} days ...", file=sys.stderr, flush=True)
         year = run_worker("vectorised", people, days, 1, args.seed, args.pin)
 
-    text = report(args, info, vector, reference, year) + engine_report(args, vector, engines)
+    ten = None
+    if args.ten_years:
+        print("ten years: 1,000,000 people, settling and burn-in included ...", file=sys.stderr, flush=True)
+        ten = run_worker("ten_years", FULL_YEAR[0], 1, 1, args.seed, args.pin, "compiled")
+    text = report(args, info, vector, reference, year) + "\n" + engine_report(args, vector, engines, ten)
     print(text)
-    args.output.write_text(text, encoding="utf-8")
+    args.output.write_text(text + _study_section(args.output), encoding="utf-8")
     print(f"written to {args.output}", file=sys.stderr)
 
 

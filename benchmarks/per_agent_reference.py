@@ -4,7 +4,7 @@ What this is
     A plain, textbook Mesa model of the SAME daily rules as `simulation.PainCycleModel`: one
     `ReferencePerson(mesa.Agent)` per adult holding its own state as Python floats and bools, and
     a `step()` that advances that one person by one day in scalar Python (`math` module), in the
-    order of `simulation/rules/daily.py::advance_day`:
+    order of the compiled day, `simulation/rules/kernel.py::chunk_day`:
 
         1. tissue nociception: exact Ornstein-Uhlenbeck step of log nociception around the set point
         1b. central pain episodes switch on and off (onset driven by yesterday's depressive episode,

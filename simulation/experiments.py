@@ -105,16 +105,28 @@ def _share(flags: np.ndarray) -> float:
     return float(np.count_nonzero(flags)) / max(flags.size, 1)
 
 
-# name -> reporter; cheap (about 0.5 ms a day for 20,000 people) because the model collects daily.
+def _summed(name: str, compute: Callable[[Any], float]) -> Callable[[Any], float]:
+    """A reporter that reads today's sum from the kernel's pass (`PainCycleModel.today`) when it is
+    current, and computes it from the arrays otherwise (day 0, or after deaths changed the population)."""
+
+    def report(m: Any) -> float:
+        today = getattr(m, "today", None)
+        return today[name] if today is not None and today["day"] == m.day else compute(m)
+
+    return report
+
+
+# name -> reporter; the model collects daily, so these are read from the day's pass over everyone
+# (simulation/rules/kernel.py KEY_OUTCOMES) rather than costing passes of their own.
 MODEL_REPORTERS: dict[str, Callable[[Any], float]] = {
     "day": lambda m: m.day,
     "seed": lambda m: m.seed,
-    "chronic_pain": lambda m: _share(m.status.chronic_pain()),
-    "depression": lambda m: _share(m.status.mde_12m(m.day)),
-    "insomnia": lambda m: _share(m.status.insomnia_disorder()),
-    "mean_pain": lambda m: float(m.state.pain.mean(dtype=np.float64)),
-    "mean_phq9": lambda m: float(m.state.mood.mean(dtype=np.float64)) * PHQ9_MAX,
-    "mean_isi": lambda m: float(m.state.isi.mean(dtype=np.float64)),
+    "chronic_pain": _summed("chronic_pain", lambda m: _share(m.status.chronic_pain())),
+    "depression": _summed("depression", lambda m: _share(m.status.mde_12m(m.day))),
+    "insomnia": _summed("insomnia", lambda m: _share(m.status.insomnia_disorder())),
+    "mean_pain": _summed("mean_pain", lambda m: float(m.state.pain.mean(dtype=np.float64))),
+    "mean_phq9": lambda m: _summed("mean_mood", lambda m: float(m.state.mood.mean(dtype=np.float64)))(m) * PHQ9_MAX,
+    "mean_isi": _summed("mean_isi", lambda m: float(m.state.isi.mean(dtype=np.float64))),
 }
 
 

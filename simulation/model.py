@@ -18,7 +18,7 @@ from simulation.demography import Demography
 from simulation.interventions.base import InterventionSpec, Programme, apply_programmes
 from simulation.interventions.effects import Modifiers
 from simulation.noise import allocate_noise
-from simulation.outcomes import distributions, panel_rows, population_metrics
+from simulation.outcomes import distributions, panel_rows
 from simulation.parameters import ModelParams
 from simulation.population import synthesise
 from simulation.rng import stream
@@ -26,6 +26,7 @@ from simulation.rules import advance_day
 from simulation.scenario import Scenario
 from simulation.settle import accelerated
 from simulation.status import ClinicalStatus
+from simulation.tally import population_metrics_fast
 
 # The scenario fields that decide a population up to day 0: everything else (interventions,
 # duration, outputs, name) only acts from day 0 on.
@@ -150,6 +151,7 @@ class PainCycleModel(mesa.Model):
                 self._advance(settling)
             for _ in range(burn_in):
                 self._advance()
+        self.today: dict[str, float] | None = None  # the last pass's key outcomes (None: not current)
         self.burned_in: BurnIn | None = None
         if keep_burn_in:
             self.burned_in = BurnIn(key, self.day, *copy.deepcopy((self.state, self.status, self._daily, self._noise)))
@@ -183,16 +185,19 @@ class PainCycleModel(mesa.Model):
         return programme
 
     def _advance(self, params: ModelParams | None = None) -> None:
-        self._noise.draw(self._daily)
         mods = None
         if self.programmes and self.day >= 0:
             apply_programmes(self.programmes, self, self.modifiers)
             mods = self.modifiers
-        advance_day(self.state, params or self.params, self._noise, mods)
+        # the rules and the clinical windows in one compiled pass (simulation.rules.kernel), which
+        # also sums the day's key outcomes for the daily reporters
+        self.today = advance_day(
+            self.state, self.status, params or self.params, self._noise, self._daily, mods, self.day + 1
+        )
         self.day += 1
-        self.status.update(self.state, self.day)
         if self.demography is not None and self.day > 0:
             self.demography.step(self)
+            self.today = None  # deaths and new adults changed the population after the pass
 
     def step(self) -> None:
         """Advance everyone by one day and record the outcomes that fall due."""
@@ -213,7 +218,7 @@ class PainCycleModel(mesa.Model):
         """Today's population outcomes, and the intervention spending per person so far (USD, for
         discounting costs by when they fall: `simulation.economics.costs`)."""
         spent = sum(p.cost for p in self.programmes) / max(self.state.size, 1)
-        row = {"day": self.day, **population_metrics(self), "intervention_cost": spent}
+        row = {"day": self.day, **population_metrics_fast(self), "intervention_cost": spent}
         if self.demography is not None:
             row.update(self.demography.metrics(self))
         return row
@@ -235,8 +240,8 @@ class PainCycleModel(mesa.Model):
         """Today's population outcomes (prevalences, means, conditional prevalences), among the
         living; with demography on, also the share alive, deaths and life-years so far."""
         if self.demography is None:
-            return population_metrics(self)
-        return {**population_metrics(self), **self.demography.metrics(self)}
+            return population_metrics_fast(self)
+        return {**population_metrics_fast(self), **self.demography.metrics(self)}
 
     def living(self) -> np.ndarray | None:
         """Who is alive (a mask), or None when everyone is (no demography, or deaths replaced)."""

@@ -6,6 +6,9 @@ draws (`simulation.counter_rng`), person i's numbers on day d being a pure funct
 replicate, d, i): they do not depend on the population's size or order, on threads or on workers.
 Both give four standard normals and three uniforms in (0, 1) per person per day, in the layout
 the rules read (`simulation.rules.daily`), so the rules and the per-agent oracle are unchanged.
+Under `compiled` the kernel (`simulation.rules.kernel`) makes each chunk's numbers itself, inside
+its one pass over the population, and never stores them: the buffers stay untouched (no memory)
+unless `CounterNoise.fused` is switched off, when they are filled as before and read from.
 """
 
 from __future__ import annotations
@@ -31,6 +34,19 @@ class CounterNoise(DailyNoise):
     seed: int = 0
     replicate: int = 0
     day: int = 0
+    fused: bool = True  # the kernel makes the numbers inside its pass; False: fill the buffers (tests, tools)
+
+    def today(self, rng: np.random.Generator | None = None) -> tuple:
+        """Today's draws for the kernel: its counter words (it makes the numbers itself), or with
+        `fused` off the filled buffers; then move to tomorrow. The numbers are the same either way."""
+        if not self.fused:
+            self.draw(rng)
+            return self.normal, self.uniform, None
+        from simulation.rules.kernel import counter_words
+
+        words = counter_words(self.seed, self.replicate, self.day)
+        self.day += 1
+        return None, None, words
 
     def draw(self, rng: np.random.Generator | None = None) -> None:
         """Fill today's draws (`rng` is ignored: the numbers come from the counter) and move to tomorrow."""

@@ -69,27 +69,36 @@ def box_muller(a, b):  # pragma: no cover - compiled
 
 
 @numba.njit(inline="always", fastmath=True, cache=True)
-def fill_people(normal, uniforms, k0, k1, day_word, word_a, word_b, lo, hi):  # pragma: no cover - compiled
-    """Person i's draws of one day into column i of normal (4, n) and uniforms (3, n), for lo <= i < hi."""
+def fill_people(normal, uniforms, k0, k1, day_word, word_a, word_b, lo, hi, first):  # pragma: no cover - compiled
+    """Person i's draws of one day into column i - lo + first of normal (4, m) and uniforms (3, m),
+    for lo <= i < hi: column i of the whole population's arrays (first = lo), or of a chunk's (first = 0)."""
     for i in range(lo, hi):
         p = u32(i)
+        j = i - lo + first
         a0, a1, a2, a3 = philox4x32_10(p, day_word, u32(0), word_a, k0, k1)
         z0, z1 = box_muller(a0, a1)
         z2, z3 = box_muller(a2, a3)
-        normal[0, i] = z0
-        normal[1, i] = z1
-        normal[2, i] = z2
-        normal[3, i] = z3
+        normal[0, j] = z0
+        normal[1, j] = z1
+        normal[2, j] = z2
+        normal[3, j] = z3
         b0, b1, b2, _ = philox4x32_10(p, day_word, u32(0), word_b, k0, k1)
-        uniforms[0, i] = uniform(b0)
-        uniforms[1, i] = uniform(b1)
-        uniforms[2, i] = uniform(b2)
+        uniforms[0, j] = uniform(b0)
+        uniforms[1, j] = uniform(b1)
+        uniforms[2, j] = uniform(b2)
+
+
+@numba.njit(fastmath=True, cache=True)
+def fill_chunk(normal, uniforms, k0, k1, day_word, word_a, word_b, lo, hi):  # pragma: no cover - compiled
+    """Persons lo to hi-1's draws into columns 0 to hi-lo-1 of a chunk's buffers: the kernel's
+    (`simulation.rules.kernel`) call, compiled with these flags so its numbers equal `daily_noise`'s."""
+    fill_people(normal, uniforms, k0, k1, day_word, word_a, word_b, lo, hi, 0)
 
 
 @numba.njit(fastmath=True, cache=True)
 def daily_noise(normal, uniforms, k0, k1, day_word, word_a, word_b):  # pragma: no cover - compiled
     """One day's draws for everyone, on the calling thread."""
-    fill_people(normal, uniforms, k0, k1, day_word, word_a, word_b, 0, normal.shape[1])
+    fill_people(normal, uniforms, k0, k1, day_word, word_a, word_b, 0, normal.shape[1], 0)
 
 
 @numba.njit(fastmath=True, cache=True, parallel=True)
@@ -97,7 +106,7 @@ def daily_noise_parallel(normal, uniforms, k0, k1, day_word, word_a, word_b, chu
     """One day's draws for everyone, chunks of `chunk` people spread over numba's threads."""
     n = normal.shape[1]
     for c in numba.prange((n + chunk - 1) // chunk):
-        fill_people(normal, uniforms, k0, k1, day_word, word_a, word_b, c * chunk, min(n, (c + 1) * chunk))
+        fill_people(normal, uniforms, k0, k1, day_word, word_a, word_b, c * chunk, min(n, (c + 1) * chunk), c * chunk)
 
 
 @numba.njit(cache=True)

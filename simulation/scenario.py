@@ -111,7 +111,7 @@ class Scenario(BaseModel):
         description="Where the day's random numbers come from. `numpy`: SFC64 streams (the validated default). "
         "`compiled`: counter-based Philox4x32-10 draws made by a compiled kernel (numba), a pure function of "
         "(seed, replicate, day, person): the same in distribution, different numbers (see "
-        "`simulation.counter_rng`). The daily rules are the same numpy rules under both.",
+        "`simulation.counter_rng`). Both run the same compiled rules (`simulation.rules.kernel`).",
     )
     parameters_from: str | None = Field(
         None,

@@ -119,6 +119,15 @@ def _init_worker(parent: int, progress_queue: Any) -> None:
     if os.getppid() != parent:
         os._exit(1)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="painsim-watch-parent").start()
+    _one_numba_thread()
+
+
+def _one_numba_thread() -> None:
+    """The pool already keeps every core busy with one replicate each: the kernel's threads
+    (`simulation.rules.kernel`) inside a worker would only oversubscribe the cores."""
+    import numba
+
+    numba.set_num_threads(1)
 
 
 def _watch_parent(parent: int) -> None:

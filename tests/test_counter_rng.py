@@ -113,7 +113,9 @@ def test_counter_noise_counts_days_from_the_first_settling_day():
     model = PainCycleModel(Scenario(population=30, engine="compiled", settle_days=3, burn_in_days=2), seed=5)
     noise = model._noise
     assert isinstance(noise, CounterNoise) and noise.day == 0 and model.day == 0
+    noise.fused = False  # fill the buffers, so that the day's numbers can be read
     model.step()
+    assert noise.day == 1
     np.testing.assert_array_equal(noise.normal, _day(30, seed=5, day=0)[0])
 
 

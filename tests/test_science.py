@@ -26,19 +26,8 @@ from simulation.declare import bounds_of
 from simulation.diary import diary_paths, record_diary
 from simulation.edges import all_edges
 from simulation.parameters import ModelParams
-from simulation.rules.mechanisms import (
-    MechanismParams,
-    update_catastrophising,
-    update_hpa,
-    update_inflammation,
-    update_invalidation,
-    update_mechanisms,
-    update_opioid_dependence,
-    update_sensitisation,
-    update_withdrawal,
-)
-from simulation.rules.nociception import update_nociception
-from simulation.state import COLUMN_BY_NAME, PopulationState
+from simulation.rules.mechanisms import MechanismParams
+from simulation.state import COLUMN_BY_NAME
 from simulation.units import daily_rate, relaxation_per_day
 from tests.conftest import ROOT
 
@@ -255,105 +244,97 @@ def test_pain_tracks_nociception_without_noise():
     assert s.pain.mean() == pytest.approx(target.mean(), rel=0.01)
 
 
-# -- declared timescales, on a bare PopulationState ---------------------------------------------
+# -- declared timescales, on the kernel's scalar rules (simulation/rules/kernel.py) ---------------
 
 ZERO_MECHANISMS = {name: 0.0 for name in MechanismParams.model_fields if "_from_" in name}
+F = np.float32
 
-# mechanism -> (update function, state column, parameters, how to set the inputs, target)
+
+def _kernel():
+    from simulation.rules import kernel
+
+    return kernel
+
+
+def _rules(mechanisms: MechanismParams):
+    return _kernel().rules_of(ModelParams(mechanisms=mechanisms))
+
+
+# mechanism -> (its target from fixed inputs, the rate field, parameters, target)
 MECHANISMS = {
-    "hpa": (
-        update_hpa,
-        "hpa_load",
-        {"hpa_from_mood": 1.0, "hpa_timescale_days": 90.0},
-        lambda s: s.mood.fill(0.6),
-        0.6,
-    ),
-    "sensitisation": (
-        update_sensitisation,
-        "sensitisation",
-        {"sensitisation_from_pain": 1.0, "sensitisation_timescale_days": 120.0},
-        lambda s: s.pain.fill(7.0),
-        0.7,
-    ),
-    "inflammation": (
-        update_inflammation,
-        "inflammation",
-        {"inflammation_from_poor_sleep": 1.0, "inflammation_timescale_days": 30.0},
-        lambda s: s.sleep_recent.fill(0.4),
-        0.4,
-    ),
-    "catastrophising": (
-        update_catastrophising,
-        "catastrophising",
-        {"catastrophising_from_mood": 1.0, "catastrophising_timescale_days": 60.0},
-        lambda s: s.mood.fill(0.5),
-        0.5,
-    ),
-    "withdrawal": (
-        update_withdrawal,
-        "withdrawal",
-        {"withdrawal_from_pain": 1.0, "withdrawal_timescale_days": 45.0},
-        lambda s: s.pain.fill(8.0),
-        0.8,
-    ),
-    "invalidation": (
-        update_invalidation,
-        "invalidation",
-        {"invalidation_from_unexplained_pain": 1.0, "invalidation_timescale_days": 90.0},
-        lambda s: (s.pain.fill(6.0), s.log_nociception.fill(0.0)),  # 5 NRS points unexplained
-        0.5,
-    ),
-    "opioid_dependence": (
-        update_opioid_dependence,
-        "opioid_dependence",
-        {"dependence_timescale_days": 180.0, "dependence_per_exposure": 1.0},
-        lambda s: s.opioid_exposure.fill(0.9),
-        0.9,
-    ),
-}
+    "hpa": (lambda k, c: k.hpa_target(F(0.6), F(0.0), F(0.0), c), "hpa_rate",
+            {"hpa_from_mood": 1.0, "hpa_timescale_days": 90.0}, 0.6),
+    "sensitisation": (lambda k, c: k.sensitisation_target(F(7.0), F(0.0), F(0.0), c), "sensitisation_rate",
+                      {"sensitisation_from_pain": 1.0, "sensitisation_timescale_days": 120.0}, 0.7),
+    "inflammation": (lambda k, c: k.inflammation_target(F(0.4), F(0.0), False, False, c), "inflammation_rate",
+                     {"inflammation_from_poor_sleep": 1.0, "inflammation_timescale_days": 30.0}, 0.4),
+    "catastrophising": (lambda k, c: k.catastrophising_target(F(0.0), F(0.5), c), "catastrophising_rate",
+                        {"catastrophising_from_mood": 1.0, "catastrophising_timescale_days": 60.0}, 0.5),
+    "withdrawal": (lambda k, c: k.withdrawal_target(F(8.0), F(0.0), False, c), "withdrawal_rate",
+                   {"withdrawal_from_pain": 1.0, "withdrawal_timescale_days": 45.0}, 0.8),
+    "invalidation": (lambda k, c: k.invalidation_target(F(6.0), F(1.0), c), "invalidation_rate",  # 5 points unexplained
+                     {"invalidation_from_unexplained_pain": 1.0, "invalidation_timescale_days": 90.0}, 0.5),
+    "opioid_dependence": (lambda k, c: k.dependence_target(F(0.9), F(1.0), c), "dependence_rate",
+                          {"dependence_timescale_days": 180.0, "dependence_per_exposure": 1.0}, 0.9),
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("mechanism", list(MECHANISMS))
 @pytest.mark.parametrize("start", [0.0, 1.0])
 def test_slow_state_closes_one_minus_one_over_e_of_the_gap_in_its_timescale(mechanism, start):
-    """Each slow mechanism (mechanisms.py, `relaxation_per_day`) with its target held fixed covers
-    1 - 1/e of the gap (from below or from above) in exactly its declared timescale in days, and
-    gets there at the declared pace: less than half-way at half the timescale, most of the way
-    at three timescales."""
-    update, column, values, set_inputs, target = MECHANISMS[mechanism]
-    p = MechanismParams(**{**ZERO_MECHANISMS, **values})
-    timescale = next(v for k, v in values.items() if k.endswith("_timescale_days"))
-    s = PopulationState(4)
-    set_inputs(s)
-    x = getattr(s, column)
-    x.fill(start)
+    """Each slow mechanism (the kernel's `relax` toward its target, `relaxation_per_day`) with its
+    target held fixed covers 1 - 1/e of the gap (from below or from above) in exactly its declared
+    timescale in days, and gets there at the declared pace: less than half-way at half the
+    timescale, most of the way at three timescales."""
+    k = _kernel()
+    target_of, rate, values, target = MECHANISMS[mechanism]
+    c = _rules(MechanismParams(**{**ZERO_MECHANISMS, **values}))
+    timescale = next(v for name, v in values.items() if name.endswith("_timescale_days"))
+    assert target_of(k, c) == pytest.approx(target, rel=1e-6)
+
+    def update(x):
+        return k.relax(x, target_of(k, c), getattr(c, rate))
+
+    x = F(start)
     gap = target - start
-    update(s, p)
-    assert x[0] == pytest.approx(start + gap * relaxation_per_day(timescale), rel=1e-5, abs=1e-7)
+    x = update(x)
+    assert x == pytest.approx(start + gap * relaxation_per_day(timescale), rel=1e-5, abs=1e-7)
     for day in range(2, int(timescale) + 1):
-        update(s, p)
+        x = update(x)
         if day == int(timescale) // 2:
-            assert abs(x[0] - start) < 0.5 * abs(gap)
-    assert (x[0] - start) / gap == pytest.approx(1.0 - math.exp(-1.0), abs=2e-4)
+            assert abs(x - start) < 0.5 * abs(gap)
+    assert (x - start) / gap == pytest.approx(1.0 - math.exp(-1.0), abs=2e-4)
     for _ in range(2 * int(timescale)):
-        update(s, p)
-    assert (x[0] - start) / gap == pytest.approx(1.0 - math.exp(-3.0), abs=3e-4)
+        x = update(x)
+    assert (x - start) / gap == pytest.approx(1.0 - math.exp(-3.0), abs=3e-4)
 
 
 def test_slow_state_targets_saturate_in_zero_one():
-    """Saturation (mechanisms.py): however large the drive, slow states stay in 0-1."""
+    """Saturation (mechanisms.py): however large the drive, slow states stay in 0-1 (a day of the
+    whole kernel, everyone's pain, mood and sleep at the top of their scales)."""
+    from simulation.status import ClinicalStatus
+
     fields = MechanismParams.model_fields
-    p = MechanismParams(**{name: bounds_of(fields[name])[1] for name in ZERO_MECHANISMS})
+    params = ModelParams(mechanisms=MechanismParams(**{name: bounds_of(fields[name])[1] for name in ZERO_MECHANISMS}))
+    # pain through muscle tone (its upper bound) with almost no tissue nociception: all of it unexplained
+    pain = params.pain.model_copy(update={"noise_sd": 0.0, "muscle_tone_from_mood": bounds_of(
+        type(params.pain).model_fields["muscle_tone_from_mood"])[1]})  # fmt: skip
+    params = params.model_copy(update={"pain": pain})
+    from simulation.state import PopulationState
+
     s = PopulationState(3)
-    s.pain.fill(10.0)
-    s.mood.fill(1.0)
-    s.sleep_recent.fill(1.0)
+    s.nociception_setpoint.fill(-5.0)
+    s.log_nociception.fill(-5.0)
+    s.mood_setpoint.fill(1.0)
+    s.sleep_setpoint.fill(1.0)
     s.obese.fill(True)
     s.smoker.fill(True)
     s.opioid_exposure.fill(1.0)
-    s.log_nociception.fill(-5.0)
-    for _ in range(3000):
-        update_mechanisms(s, p)
+    status = ClinicalStatus(3, params.status)
+    zeros, half = np.zeros((4, 3), np.float32), np.full((3, 3), 0.5, np.float32)
+    for day in range(3000):
+        _kernel().run_day(s, status, params, None, day, zeros, half)
+    assert s.pain.min() > 3.0
     for name in ("hpa_load", "sensitisation", "inflammation", "catastrophising", "withdrawal", "invalidation"):
         value = getattr(s, name)
         assert np.all(value <= 1.0) and value.min() > 0.99, name
@@ -362,14 +343,15 @@ def test_slow_state_targets_saturate_in_zero_one():
 def test_nociception_relaxes_to_the_setpoint_at_its_timescale():
     """Tissue nociception (nociception.py) without shocks: a flare of log nociception decays to
     1/e of its size in `timescale_days` days (exact discretisation of the OU process)."""
-    p = ModelParams().nociception.model_copy(update={"timescale_days": 200.0})
-    s = PopulationState(3)
-    s.nociception_setpoint[:] = [-1.0, 0.0, 1.0]
-    s.log_nociception[:] = s.nociception_setpoint + 2.0
-    zero = np.zeros(3, np.float32)
-    for _ in range(200):
-        update_nociception(s, p, zero)
-    np.testing.assert_allclose(s.log_nociception - s.nociception_setpoint, 2.0 * math.exp(-1.0), rtol=1e-4)
+    k = _kernel()
+    params = ModelParams()
+    params = params.model_copy(update={"nociception": params.nociception.model_copy(update={"timescale_days": 200.0})})
+    c = k.rules_of(params)
+    for setpoint in (-1.0, 0.0, 1.0):
+        x = F(setpoint + 2.0)
+        for _ in range(200):
+            x = k.nociception_today(x, F(setpoint), F(0.0), c)
+        assert x - setpoint == pytest.approx(2.0 * math.exp(-1.0), rel=1e-4)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """The named quantities interventions may change, and how several changes compose.
 
-The daily rules read these quantities; an intervention never edits a shared parameter. Each
-quantity is `None` while nobody is affected (the rules then skip it, so a scenario without
-interventions runs exactly the baseline arithmetic) or a per-person array.
+The daily rules (`simulation/rules/kernel.py`; "read in" below names the mechanism's module)
+read these quantities; an intervention never edits a shared parameter. Each quantity is `None`
+while nobody is affected (the rules then skip it, so a scenario without interventions runs
+exactly the baseline arithmetic) or a per-person array.
 
 | quantity | identity | composes by | read in |
 |---|---|---|---|

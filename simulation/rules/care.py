@@ -12,14 +12,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from simulation.declare import CALIBRATE_COMMAND, ParamGroup, param
 from simulation.edges import edge
-from simulation.units import switch_two_state
 
 if TYPE_CHECKING:  # types only: the rules import nothing more at run time
-    from simulation.state import PopulationState
+    pass
 
 
 class CareParams(ParamGroup):
@@ -119,12 +116,3 @@ EDGES = (
         cites="assumption",
     ),
 )
-
-
-def update_care(state: PopulationState, p: CareParams, uniform: np.ndarray) -> None:
-    """Enter or leave care with today's hazards (read after today's pain, mood and sleep)."""
-    drive = np.float32(p.from_pain / 10.0) * state.pain
-    drive += np.float32(p.from_mood) * state.mood
-    drive += np.float32(p.from_poor_sleep) * state.sleep_recent
-    drive += np.float32(p.female) * state.female
-    switch_two_state(state.in_care, drive, p.entry_rate_per_year, p.exit_rate_per_year, uniform)

@@ -21,14 +21,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from simulation.declare import CALIBRATE_COMMAND, ParamGroup, param
 from simulation.edges import edge
-from simulation.units import switch_two_state
 
 if TYPE_CHECKING:  # types only: the rules import nothing more at run time
-    from simulation.state import PopulationState
+    pass
 
 
 class CentralPainParams(ParamGroup):
@@ -168,24 +165,3 @@ EDGES = (
         cites="seed 000, seed 003",
     ),
 )
-
-
-def central_drive(state: PopulationState, p: CentralPainParams) -> np.ndarray:
-    """Today's log-hazard drive of a central pain episode (zero for a person with no driver)."""
-    drive = np.float32(p.from_depression) * state.in_episode
-    drive += np.float32(p.from_poor_sleep) * state.sleep_recent
-    drive += np.float32(p.from_hpa) * state.hpa_load
-    drive += np.float32(p.from_scar) * state.depression_scar
-    drive += np.float32(p.vulnerability_per_sd) * state.vulnerability
-    return drive
-
-
-def update_central_pain(state: PopulationState, p: CentralPainParams, uniform: np.ndarray) -> None:
-    """Switch central pain episodes on or off with today's hazards."""
-    drive = central_drive(state, p)
-    switch_two_state(state.in_central_pain, drive, p.onset_rate_per_year, p.remission_rate_per_year, uniform)
-
-
-def central_nociception(state: PopulationState, p: CentralPainParams) -> np.ndarray:
-    """Nociception-equivalent input of central pain today (0 outside an episode)."""
-    return np.float32(p.intensity) * state.in_central_pain

@@ -1,4 +1,9 @@
-"""One day for everyone at once, in the order the causal graph runs within a day."""
+"""One day for everyone at once, in the order the causal graph runs within a day.
+
+The rules themselves are written once, for one person, in `simulation.rules.kernel`, and run over
+the whole population in one compiled pass together with the clinical windows. This module holds
+the day's random draws (`DailyNoise`) and `advance_day`, the model's one call a day.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +12,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulation.rules.care import update_care
-from simulation.rules.central import central_nociception, update_central_pain
-from simulation.rules.mechanisms import update_mechanisms
-from simulation.rules.mood import update_mood
-from simulation.rules.nociception import update_nociception
-from simulation.rules.pain import update_pain
-from simulation.rules.sleep import update_sleep
-
-if TYPE_CHECKING:  # types only: the rules import nothing more at run time
+if TYPE_CHECKING:  # types only
     from simulation.interventions.effects import Modifiers
     from simulation.parameters import ModelParams
     from simulation.state import PopulationState
+    from simulation.status import ClinicalStatus
 
 UNIFORMS = ("depression episode", "central pain episode", "care")
 
@@ -36,26 +34,41 @@ class DailyNoise:
 
     @classmethod
     def allocate(cls, size: int) -> DailyNoise:
+        """Buffers for `size` people (filled by `draw`)."""
         return cls(np.empty((4, size), np.float32), np.empty((len(UNIFORMS), size), np.float32))
 
     def draw(self, rng: np.random.Generator) -> None:
+        """Fill the buffers with today's numbers from `rng`."""
         rng.standard_normal(dtype=np.float32, out=self.normal)
         rng.random(dtype=np.float32, out=self.uniform)
 
+    def today(self, rng: np.random.Generator) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+        """Today's draws as the kernel takes them: (normal, uniform, None) once drawn here, or
+        (None, None, counter words) when the kernel makes them itself (`simulation.noise.CounterNoise`)."""
+        self.draw(rng)
+        return self.normal, self.uniform, None
 
-def advance_day(state: PopulationState, params: ModelParams, noise: DailyNoise, mods: Modifiers | None = None) -> None:
-    """Move every person one day on: nociception and central pain episodes, pain, mood, sleep, the
-    slow mechanisms, then care-seeking.
+
+def advance_day(
+    state: PopulationState,
+    status: ClinicalStatus,
+    params: ModelParams,
+    noise: DailyNoise,
+    rng: np.random.Generator,
+    mods: Modifiers | None,
+    day: int,
+) -> dict[str, float]:
+    """Move every person one day on, to day number `day`: nociception and central pain episodes,
+    pain, mood, sleep, the slow mechanisms, care-seeking, then the clinical windows.
 
     `mods` carries today's treatment effects (`simulation.interventions.effects.Modifiers`);
-    None, or a Modifiers with nothing set, runs the untreated rules.
+    None, or a Modifiers with nothing set, runs the untreated rules. With more than one numba
+    thread a large population is split over them (the results do not change). Returns the day's
+    key outcomes, summed in the same pass (`simulation.rules.kernel.KEY_OUTCOMES`).
     """
+    from simulation.rules.kernel import run_day, threads  # numba loads here, not when the package is imported
+
     if mods is not None and not mods.active():
         mods = None
-    update_nociception(state, params.nociception, noise.normal[0])
-    update_central_pain(state, params.central, noise.uniform[1])
-    update_pain(state, params.pain, noise.normal[1], mods, central_nociception(state, params.central))
-    update_mood(state, params.mood, noise.normal[2], noise.uniform[0], mods)
-    update_sleep(state, params.sleep, noise.normal[3], mods)
-    update_mechanisms(state, params.mechanisms, mods)
-    update_care(state, params.care, noise.uniform[2])
+    normal, uniform, words = noise.today(rng)
+    return run_day(state, status, params, mods, day, normal, uniform, words, threads=threads())

@@ -2,23 +2,19 @@
 
     state += (target - state) * (1 - exp(-1 / timescale)),   target kept in 0-1
 
-One function per mechanism below, each naming its inputs; the targets are saturating (clipped to
-0-1), so no loop through the slow states can run away however the fast states move.
+One target function per mechanism in `simulation.rules.kernel`, each naming its inputs; the
+targets are saturating (clipped to 0-1), so no loop through the slow states can run away however the fast states move.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from simulation.declare import ParamGroup, param
 from simulation.edges import edge
-from simulation.units import relaxation_per_day
 
 if TYPE_CHECKING:  # types only: the rules import nothing more at run time
-    from simulation.interventions.effects import Modifiers
-    from simulation.state import PopulationState
+    pass
 
 
 class MechanismParams(ParamGroup):
@@ -420,86 +416,3 @@ EDGES = (
         cites="seed 003; Hardeveld et al. 2010",
     ),
 )
-
-
-def _relax(x: np.ndarray, target: np.ndarray, timescale_days: float, scale: np.ndarray | None = None) -> None:
-    if scale is not None:
-        target *= scale
-    np.clip(target, 0.0, 1.0, out=target)
-    target -= x
-    target *= np.float32(relaxation_per_day(timescale_days))
-    x += target
-
-
-def update_hpa(state: PopulationState, p: MechanismParams, mods: Modifiers | None = None) -> None:
-    target = p.hpa_from_mood * state.mood
-    target += (p.hpa_from_pain / 10.0) * state.pain
-    target += p.hpa_from_job_strain * state.job_strain
-    _relax(state.hpa_load, target, p.hpa_timescale_days, _scale(mods, "hpa_scale"))
-
-
-def update_sensitisation(state: PopulationState, p: MechanismParams) -> None:
-    target = (p.sensitisation_from_pain / 10.0) * state.pain
-    target += p.sensitisation_from_hpa * state.hpa_load
-    target += p.sensitisation_from_inflammation * state.inflammation
-    _relax(state.sensitisation, target, p.sensitisation_timescale_days)
-
-
-def update_inflammation(state: PopulationState, p: MechanismParams, mods: Modifiers | None = None) -> None:
-    target = p.inflammation_from_poor_sleep * state.sleep_recent
-    target += (p.inflammation_from_pain / 10.0) * state.pain
-    target += p.inflammation_from_obesity * state.obese
-    target += p.inflammation_from_smoking * state.smoker
-    _relax(state.inflammation, target, p.inflammation_timescale_days, _scale(mods, "inflammation_scale"))
-
-
-def update_catastrophising(state: PopulationState, p: MechanismParams, mods: Modifiers | None = None) -> None:
-    target = (p.catastrophising_from_pain / 10.0) * state.pain
-    target += p.catastrophising_from_mood * state.mood
-    _relax(state.catastrophising, target, p.catastrophising_timescale_days, _scale(mods, "catastrophising_scale"))
-
-
-def update_withdrawal(state: PopulationState, p: MechanismParams, mods: Modifiers | None = None) -> None:
-    target = (p.withdrawal_from_pain / 10.0) * state.pain
-    target += p.withdrawal_from_mood * state.mood
-    target -= p.withdrawal_relief_from_exercise * state.exercises
-    _relax(state.withdrawal, target, p.withdrawal_timescale_days, _scale(mods, "withdrawal_scale"))
-
-
-def update_invalidation(state: PopulationState, p: MechanismParams) -> None:
-    unexplained = state.pain - np.exp(state.log_nociception)
-    unexplained *= np.float32(p.invalidation_from_unexplained_pain / 10.0)
-    _relax(state.invalidation, unexplained, p.invalidation_timescale_days)
-
-
-def update_opioid_dependence(state: PopulationState, p: MechanismParams, mods: Modifiers | None = None) -> None:
-    if mods is not None and mods.opioid_exposure is not None:
-        np.clip(mods.opioid_exposure, 0.0, 1.0, out=state.opioid_exposure)
-    target = state.opioid_exposure * state.dependence_susceptibility
-    target *= np.float32(p.dependence_per_exposure)
-    _relax(state.opioid_dependence, target, p.dependence_timescale_days)
-
-
-def update_scar(state: PopulationState, p: MechanismParams) -> None:
-    """A leaky integrator of time spent depressed: it grows by `scar_rise_per_year` for each year in
-    an episode, fades with `scar_timescale_days`, and is kept in 0-1. More episodes, and more recent
-    ones, leave a deeper scar: the memory recurrence depends on."""
-    scar = state.depression_scar
-    scar *= np.float32(1.0 - relaxation_per_day(p.scar_timescale_days))
-    scar += np.float32(p.scar_rise_per_year / 365.25) * state.in_episode
-    np.minimum(scar, np.float32(1.0), out=scar)
-
-
-def _scale(mods: Modifiers | None, name: str) -> np.ndarray | None:
-    return None if mods is None else getattr(mods, name)
-
-
-def update_mechanisms(state: PopulationState, p: MechanismParams, mods: Modifiers | None = None) -> None:
-    update_hpa(state, p, mods)
-    update_sensitisation(state, p)
-    update_inflammation(state, p, mods)
-    update_catastrophising(state, p, mods)
-    update_withdrawal(state, p, mods)
-    update_invalidation(state, p)
-    update_opioid_dependence(state, p, mods)
-    update_scar(state, p)

@@ -21,10 +21,8 @@ import numpy as np
 
 from simulation.declare import CALIBRATE_COMMAND, ParamGroup, param
 from simulation.edges import edge
-from simulation.units import daily_rate, probability_within_day
 
 if TYPE_CHECKING:  # types only: the rules import nothing more at run time
-    from simulation.interventions.effects import Modifiers
     from simulation.state import PopulationState
 
 
@@ -426,56 +424,5 @@ def log_remission_frailty(p: MoodParams, person_noise: np.ndarray) -> np.ndarray
 
 
 def mood_setpoint(p: MoodParams, person_noise: np.ndarray) -> np.ndarray:
+    """Each person's usual symptom level outside episodes, kept in 0-1 (computed at synthesis)."""
     return np.clip(p.setpoint_mean + p.setpoint_sd * person_noise, 0.0, 1.0).astype(np.float32)
-
-
-def episode_drive(state: PopulationState, p: MoodParams, mods: Modifiers | None = None) -> np.ndarray:
-    """Today's log-hazard drive of a depressive episode: traits plus the causal graph's inputs."""
-    drive = (p.onset_from_pain / 10.0) * state.pain
-    drive += p.onset_from_poor_sleep * state.sleep_recent
-    drive += p.onset_from_hpa * state.hpa_load
-    drive += p.onset_from_inflammation * state.inflammation
-    drive += p.onset_from_withdrawal * state.withdrawal
-    drive += p.onset_from_invalidation * state.invalidation
-    drive += p.onset_from_opioid_dependence * state.opioid_dependence
-    drive += p.onset_from_scar * state.depression_scar
-    drive += state.mood_liability
-    if mods is not None and mods.mood_drive is not None:
-        drive += mods.mood_drive
-    return drive
-
-
-def update_mood(
-    state: PopulationState, p: MoodParams, noise: np.ndarray, uniform: np.ndarray, mods: Modifiers | None = None
-) -> None:
-    """Switch episodes on or off with today's hazards, then move today's symptoms.
-
-    Treatments shift the episode drive (`mods.mood_drive`, log-hazard units: lower onset, faster
-    remission) and relieve a fraction of the symptom target (`mods.mood_relief`).
-    """
-    drive = episode_drive(state, p, mods)
-    # One exponential for everyone: log hazard = log onset rate + drive outside an episode,
-    # log remission rate - slowing x drive inside one.
-    with np.errstate(divide="ignore"):  # a zero onset rate is allowed: log 0 = -inf, hazard 0
-        log_onset = np.log(daily_rate(p.onset_rate_per_year))
-    log_remission = np.log(daily_rate(p.remission_rate_per_year))
-    log_hazard = np.where(state.in_episode, np.float32(-p.remission_slowing) * drive, drive)
-    log_hazard += np.where(state.in_episode, np.float32(log_remission), np.float32(log_onset))
-    log_hazard += np.where(state.in_episode, state.log_remission_frailty, np.float32(0.0))
-    # Switch when the day's uniform draw falls below P(event within the day).
-    hazard = np.exp(log_hazard, out=log_hazard)
-    switch = uniform < probability_within_day(hazard, out=hazard)
-    np.logical_xor(state.in_episode, switch, out=state.in_episode)
-
-    target = (p.symptoms_from_pain / 10.0) * state.pain
-    target += p.symptoms_from_poor_sleep * state.sleep
-    target += state.mood_setpoint
-    target += np.float32(p.episode_severity) * state.in_episode
-    if mods is not None and mods.mood_relief is not None:
-        target *= np.float32(1.0) - mods.mood_relief
-    mood = state.mood
-    target -= mood
-    target *= np.float32(p.relax_per_day)
-    mood += target
-    mood += np.float32(p.noise_sd) * noise
-    np.clip(mood, 0.0, 1.0, out=mood)

@@ -229,14 +229,3 @@ def nociception_setpoint(p: NociceptionParams, traits: PopulationState, person_n
         + p.vulnerability_per_sd * traits.vulnerability
     )
     return setpoint.astype(np.float32)
-
-
-def update_nociception(state: PopulationState, p: NociceptionParams, noise: np.ndarray) -> None:
-    """One day of the Ornstein-Uhlenbeck drift of log nociception (exact discretisation)."""
-    keep = np.float32(np.exp(-1.0 / p.timescale_days))
-    shock = np.float32(p.within_person_sd * np.sqrt(1.0 - keep * keep))
-    x = state.log_nociception
-    x -= state.nociception_setpoint
-    x *= keep
-    x += state.nociception_setpoint
-    x += shock * noise

@@ -13,14 +13,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from simulation.declare import CALIBRATE_COMMAND, ParamGroup, param
 from simulation.edges import edge
 
 if TYPE_CHECKING:  # types only: the rules import nothing more at run time
-    from simulation.interventions.effects import Modifiers
-    from simulation.state import PopulationState
+    pass
 
 
 class PainParams(ParamGroup):
@@ -170,49 +167,3 @@ EDGES = (
         cites="seed 002, seed 000",
     ),
 )
-
-
-def pain_amplification(state: PopulationState, p: PainParams) -> np.ndarray:
-    """How much the nervous system amplifies nociception today (1 = no amplification)."""
-    amp = p.from_poor_sleep * state.sleep
-    amp += p.from_mood * state.mood
-    amp += p.from_sensitisation * state.sensitisation
-    amp += p.from_inflammation * state.inflammation
-    amp += p.from_catastrophising * state.catastrophising
-    amp += p.from_deconditioning * state.withdrawal
-    amp += np.float32(1.0)
-    return amp
-
-
-def update_pain(
-    state: PopulationState,
-    p: PainParams,
-    noise: np.ndarray,
-    mods: Modifiers | None = None,
-    central: np.ndarray | None = None,
-) -> None:
-    """Today's pain from today's nociception (tissue, plus `central`: the input of a central pain
-    episode, `simulation.rules.central`) and yesterday's mood, last night's sleep.
-
-    Treatments act through `mods` (see `simulation.interventions.effects`): a scale on tissue
-    nociception and a relief fraction on the pain target.
-    """
-    target = np.exp(state.log_nociception)
-    if central is not None:
-        target += central
-    if mods is not None and mods.nociception_scale is not None:
-        target *= mods.nociception_scale
-    target *= pain_amplification(state, p)
-    target += p.muscle_tone_from_mood * state.mood
-    if mods is not None and mods.pain_relief is not None:
-        target *= np.float32(1.0) - mods.pain_relief
-    # Saturate toward the top of the scale rather than piling people up at the clip.
-    target *= np.float32(0.1)
-    np.tanh(target, out=target)
-    target *= np.float32(10.0)
-    pain = state.pain
-    target -= pain
-    target *= np.float32(p.relax_per_day)
-    pain += target
-    pain += np.float32(p.noise_sd) * noise
-    np.clip(pain, 0.0, 10.0, out=pain)

@@ -18,7 +18,6 @@ from simulation.declare import CALIBRATE_COMMAND, ParamGroup, param
 from simulation.edges import edge
 
 if TYPE_CHECKING:  # types only: the rules import nothing more at run time
-    from simulation.interventions.effects import Modifiers
     from simulation.state import PopulationState
 
 
@@ -186,21 +185,3 @@ def sleep_setpoint(p: SleepParams, traits: PopulationState, person_noise: np.nda
         + p.vulnerability_per_sd * traits.vulnerability
     )
     return np.clip(setpoint, 0.0, 1.0).astype(np.float32)
-
-
-def update_sleep(state: PopulationState, p: SleepParams, noise: np.ndarray, mods: Modifiers | None = None) -> None:
-    """Tonight's sleep from today's pain and mood; then the fortnight average the ISI reads.
-
-    Sleep treatments subtract `mods.sleep_relief` from the night's poor sleep.
-    """
-    night = state.sleep
-    np.multiply(state.pain, np.float32(p.from_pain / 10.0), out=night)
-    night += p.from_mood * state.mood
-    night += p.from_hpa * state.hpa_load
-    night += state.sleep_setpoint
-    if mods is not None and mods.sleep_relief is not None:
-        night -= mods.sleep_relief
-    night += np.float32(p.noise_sd) * noise
-    np.clip(night, 0.0, 1.0, out=night)
-    recent = state.sleep_recent
-    recent += np.float32(1.0 / p.recall_days) * (night - recent)
