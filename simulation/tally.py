@@ -4,8 +4,9 @@
 the clinical statuses, their overlaps and conditional shares, and means. At 1,000,000 people it
 made about 40 passes over the population (~120 ms a weekly record, more than two model days).
 `population_metrics_fast` reads each person once: it files everyone into a histogram over the
-seven statuses the overlaps combine (chronic pain, depression, insomnia, MIDUS back pain,
-high-impact pain, in care, clinical insomnia), counts the other flags, and sums the means (in
+eight statuses the overlaps combine (chronic pain, depression, insomnia, MIDUS back pain,
+high-impact pain, in care, clinical insomnia, and depression as MIDUS's screen reads it, from the
+same survey draws `simulation.outcomes.statuses` uses), counts the other flags, and sums the means (in
 float64, utility included), among the living when deaths are not replaced. Every share is then a
 ratio of histogram counts, computed as `population_metrics` computes it.
 
@@ -21,6 +22,7 @@ import numba
 import numpy as np
 
 from simulation.instruments import ISI_BANDS, ISI_MAX, NRS_BANDS, PHQ9_BANDS, PHQ9_MAX
+from simulation.rng import survey_draws
 from simulation.state import SLOW_STATES
 
 if TYPE_CHECKING:
@@ -35,6 +37,7 @@ BITS = {
     "high_impact_chronic_pain": 16,
     "in_care": 32,
     "clinical_insomnia": 64,
+    "midus_depression": 128,
 }
 # Flags counted on their own, and the sums of the means, in the kernel's order.
 COUNTED = ("depression_current", "in_episode", "in_central_pain", "opioid_use", "opioid_misuse", "opioid_addiction")
@@ -56,7 +59,8 @@ def _band_decrement(value, edges, decrements):  # pragma: no cover - compiled
 @numba.njit(cache=True, error_model="numpy")
 def _tally(
     pain_days, midus_days, bad_nights, low_mood_run, last_mde_day, day, pain, mood, sleep_recent, isi_offset,
-    withdrawal, in_care, in_episode, in_central, exposure, dependence, slow, living, thresholds, utility_base,
+    withdrawal, in_care, in_episode, in_central, exposure, dependence, slow, living, thresholds, screen, survey,
+    utility_base,
     nrs_edges, nrs_dec, phq_edges, phq_dec, isi_edges, isi_dec,
 ):  # fmt: skip  # pragma: no cover - compiled
     """One pass over everyone (or the living): the status histogram, the other flags' counts and the sums."""
@@ -64,7 +68,8 @@ def _tally(
         thresholds[0], thresholds[1], thresholds[2], thresholds[3], thresholds[4], thresholds[5], thresholds[6],
         thresholds[7], thresholds[8],
     )  # fmt: skip
-    histogram = np.zeros(128, np.int64)
+    sensitivity, specificity = screen[0], screen[1]  # float64, compared with float64 draws as outcomes.py does
+    histogram = np.zeros(256, np.int64)
     counts = np.zeros(6, np.int64)
     sums = np.zeros(4 + len(slow), np.float64)
     everyone = living.size == 0
@@ -73,15 +78,18 @@ def _tally(
         if not everyone and not living[i]:
             continue
         chronic = pain_days[i] >= chronic_min
+        depressed = (day - last_mde_day[i]) < lookback
+        screened = survey[i] < sensitivity if depressed else survey[i] >= specificity
         isi = min(max(sleep_recent[i] * isi_scale + isi_offset[i], np.float32(0.0)), isi_scale)
         b = (
             1 * chronic
-            + 2 * ((day - last_mde_day[i]) < lookback)
+            + 2 * depressed
             + 4 * (bad_nights[i] >= insomnia_min)
             + 8 * (midus_days[i] >= midus_min)
             + 16 * (chronic and withdrawal[i] >= high_impact)
             + 32 * in_care[i]
             + 64 * (isi >= clinical_isi)
+            + 128 * screened
         )
         histogram[b] += 1
         counts[0] += low_mood_run[i] >= mde_min
@@ -130,13 +138,14 @@ def population_metrics_fast(model: PainCycleModel) -> dict[str, float]:
         ],
         np.float32,
     )
+    screen = np.array([ps.cidi_sf_sensitivity, ps.cidi_sf_specificity], np.float64)
     living = model.living() if hasattr(model, "living") else None
     slow = tuple(getattr(s, name) for name in SLOW_STATES)
     histogram, counts, sums = _tally(
         st.pain_days, st.pain_days_midus, st.bad_nights, st.low_mood_run, st.last_mde_day, int(model.day),
         s.pain, s.mood, s.sleep_recent, s.isi_offset, s.withdrawal, s.in_care, s.in_episode, s.in_central_pain,
         s.opioid_exposure, s.opioid_dependence, slow, np.empty(0, bool) if living is None else living, thresholds,
-        np.float32(pu.full_health),
+        screen, survey_draws(model.seed, model.replicate, model.day, s.size), np.float32(pu.full_health),
         *_bands(NRS_BANDS, (pu.pain_mild, pu.pain_moderate, pu.pain_severe)),
         *_bands(PHQ9_BANDS, (pu.phq9_mild, pu.phq9_moderate, pu.phq9_moderately_severe, pu.phq9_severe)),
         *_bands(ISI_BANDS, (pu.isi_subthreshold, pu.isi_moderate, pu.isi_severe)),
@@ -157,6 +166,7 @@ def population_metrics_fast(model: PainCycleModel) -> dict[str, float]:
         return float(sums[k]) / total if total else float("nan")
 
     cp, dep, ins, bp = has("chronic_pain"), has("depression"), has("insomnia"), has("midus_back_pain")
+    midus_dep = has("midus_depression")  # MIDUS's conditionals read depression through its screen
     care = has("in_care")
     out = {name: share(has(name)) for name in BITS if name != "in_care"}
     out |= {name: counts[k] / max(total, 1) for k, name in enumerate(COUNTED)}
@@ -171,10 +181,10 @@ def population_metrics_fast(model: PainCycleModel) -> dict[str, float]:
         "all_three": share(cp & dep & ins),
         "depression_given_chronic_pain": share(dep, cp),
         "depression_given_no_chronic_pain": share(dep, ~cp),
-        "depression_given_back_pain": share(dep, bp),
-        "depression_given_no_back_pain": share(dep, ~bp),
-        "back_pain_given_depression": share(bp, dep),
-        "back_pain_given_no_depression": share(bp, ~dep),
+        "depression_given_back_pain": share(midus_dep, bp),
+        "depression_given_no_back_pain": share(midus_dep, ~bp),
+        "back_pain_given_depression": share(bp, midus_dep),
+        "back_pain_given_no_depression": share(bp, ~midus_dep),
         "insomnia_given_chronic_pain": share(ins, cp),
         "depression_given_high_impact_pain": share(dep, has("high_impact_chronic_pain")),
         "depression_given_chronic_pain_in_care": share(dep, cp & care),

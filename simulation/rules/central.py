@@ -53,14 +53,16 @@ class CentralPainParams(ParamGroup):
         doc="Remission hazard of a central pain episode.",
     )
     from_depression: float = param(
-        0.8542,
+        1.6,
         lo=0.0,
         hi=4.0,
         unit="log hazard in a depressive episode",
         basis="calibrated",
         source="seed 003 (depression gives 2-4 times the risk of developing chronic pain); seed 000 "
         "(pain can be the main symptom of depression); seed 002 (depression lowers pain thresholds)",
-        fitted_to="rr_new_chronic_pain_given_depression; " + CALIBRATE_COMMAND,
+        fitted_to="rr_new_chronic_pain_given_depression; " + CALIBRATE_COMMAND + "; then set by hand to "
+        "variant B of calibration/association_tension.py (with pain.from_mood 0.3)",
+        hand_set=True,
         doc="Edge low mood -> new pain: log hazard of a central pain episode during a depressive episode.",
     )
     from_poor_sleep: float = param(
