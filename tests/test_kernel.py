@@ -283,7 +283,8 @@ def test_exp_within_day_probability_and_tanh_match_numpy():
 
 def test_daily_reporters_read_from_the_pass_equal_their_own_computation():
     """The DataCollector's daily reporters read the sums the kernel's pass made; they equal the
-    arrays' own reductions (float64 sums in another order: to 1e-9)."""
+    arrays' own reductions (float64 sums in another order, of float32 readings that the compiled pass
+    may round differently by an ulp, e.g. through a fused multiply-add: to 1e-6)."""
     from simulation.experiments import MODEL_REPORTERS
 
     model = PainCycleModel(_scenario(burn_in_days=120, settle_days=50), agent_views=False)
@@ -292,7 +293,7 @@ def test_daily_reporters_read_from_the_pass_equal_their_own_computation():
     from_pass = {name: report(model) for name, report in MODEL_REPORTERS.items()}
     model.today = None
     computed = {name: report(model) for name, report in MODEL_REPORTERS.items()}
-    assert from_pass == pytest.approx(computed, rel=1e-9, abs=1e-12)
+    assert from_pass == pytest.approx(computed, rel=1e-6, abs=1e-12)
     assert 0 < from_pass["chronic_pain"] < 1 and 0 < from_pass["depression"] < 1 and from_pass["mean_isi"] > 0
 
 
@@ -310,6 +311,6 @@ def test_weekly_outcomes_from_one_pass_equal_population_metrics(case):
         assert model.living() is not None  # the living-only path is exercised
     defined, fast = population_metrics(model), population_metrics_fast(model)
     assert list(fast) == list(defined)
-    assert fast == pytest.approx(defined, rel=1e-9, abs=1e-12, nan_ok=True)
+    assert fast == pytest.approx(defined, rel=1e-6, abs=1e-12, nan_ok=True)
     assert 0 < fast["depression_given_chronic_pain"] < 1 and fast["mean_utility"] > 0
     assert fast["midus_depression"] > fast["depression"]  # the screen's false alarms outnumber its misses
