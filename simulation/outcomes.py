@@ -462,6 +462,32 @@ def statuses(model: PainCycleModel, at: Selector = ALL) -> dict[str, np.ndarray]
     }
 
 
+def status_combinations(flags, share) -> dict[str, float]:
+    """The overlaps and conditional shares of the statuses, defined once: `flags` maps each status
+    of `statuses` to a mask (a column of people, or of `simulation.tally`'s histogram bins) and
+    `share(flag, among=None)` counts with it. MIDUS's conditionals read depression through its
+    screen."""
+    cp, dep, ins, bp = flags["chronic_pain"], flags["depression"], flags["insomnia"], flags["midus_back_pain"]
+    midus_dep, care = flags["midus_depression"], flags["in_care"]
+    return {
+        "pain_and_depression": share(cp & dep),
+        "pain_and_insomnia": share(cp & ins),
+        "depression_and_insomnia": share(dep & ins),
+        "all_three": share(cp & dep & ins),
+        "depression_given_chronic_pain": share(dep, cp),
+        "depression_given_no_chronic_pain": share(dep, ~cp),
+        "depression_given_back_pain": share(midus_dep, bp),
+        "depression_given_no_back_pain": share(midus_dep, ~bp),
+        "back_pain_given_depression": share(bp, midus_dep),
+        "back_pain_given_no_depression": share(bp, ~midus_dep),
+        "insomnia_given_chronic_pain": share(ins, cp),
+        "depression_given_high_impact_pain": share(dep, flags["high_impact_chronic_pain"]),
+        "depression_given_chronic_pain_in_care": share(dep, cp & care),
+        "clinical_insomnia_given_chronic_pain_in_care": share(flags["clinical_insomnia"], cp & care),
+        "in_care": share(care),
+    }
+
+
 def population_metrics(model: PainCycleModel) -> dict[str, float]:
     """Every metric of `METRICS` for the population today (among the living, when some have died)."""
     living = model.living() if hasattr(model, "living") else None
@@ -477,28 +503,12 @@ def population_metrics(model: PainCycleModel) -> dict[str, float]:
 
     s = model.state
     flags = statuses(model)
-    cp, dep, ins, bp = flags["chronic_pain"], flags["depression"], flags["insomnia"], flags["midus_back_pain"]
-    midus_dep = flags["midus_depression"]  # MIDUS's conditionals read depression through its instrument
     out = {
         "mean_pain": mean(s.pain),
         "mean_phq9": mean(s.mood) * PHQ9_MAX,
         "mean_isi": mean(s.isi),
         **{name: share(flag) for name, flag in flags.items() if name != "in_care"},
-        "pain_and_depression": share(cp & dep),
-        "pain_and_insomnia": share(cp & ins),
-        "depression_and_insomnia": share(dep & ins),
-        "all_three": share(cp & dep & ins),
-        "depression_given_chronic_pain": share(dep, cp),
-        "depression_given_no_chronic_pain": share(dep, ~cp),
-        "depression_given_back_pain": share(midus_dep, bp),
-        "depression_given_no_back_pain": share(midus_dep, ~bp),
-        "back_pain_given_depression": share(bp, midus_dep),
-        "back_pain_given_no_depression": share(bp, ~midus_dep),
-        "insomnia_given_chronic_pain": share(ins, cp),
-        "depression_given_high_impact_pain": share(dep, flags["high_impact_chronic_pain"]),
-        "depression_given_chronic_pain_in_care": share(dep, cp & s.in_care),
-        "clinical_insomnia_given_chronic_pain_in_care": share(flags["clinical_insomnia"], cp & s.in_care),
-        "in_care": share(s.in_care),
+        **status_combinations(flags, share),
         "in_episode": share(s.in_episode),
         "in_central_pain": share(s.in_central_pain),
         "opioid_use": share(s.opioid_exposure > np.float32(0.05)),

@@ -117,7 +117,7 @@ def _bands(edges, decrements) -> tuple[np.ndarray, np.ndarray]:
 
 def population_metrics_fast(model: PainCycleModel) -> dict[str, float]:
     """`simulation.outcomes.population_metrics(model)`, from one compiled pass."""
-    from simulation.outcomes import METRICS, population_metrics
+    from simulation.outcomes import METRICS, population_metrics, status_combinations
 
     names = _names()
     if not set(METRICS) <= set(names):  # the catalogue grew: the definition answers
@@ -165,32 +165,10 @@ def population_metrics_fast(model: PainCycleModel) -> dict[str, float]:
     def mean(k: int) -> float:
         return float(sums[k]) / total if total else float("nan")
 
-    cp, dep, ins, bp = has("chronic_pain"), has("depression"), has("insomnia"), has("midus_back_pain")
-    midus_dep = has("midus_depression")  # MIDUS's conditionals read depression through its screen
-    care = has("in_care")
     out = {name: share(has(name)) for name in BITS if name != "in_care"}
     out |= {name: counts[k] / max(total, 1) for k, name in enumerate(COUNTED)}
-    out |= {
-        "mean_pain": mean(0),
-        "mean_phq9": mean(1) * PHQ9_MAX,
-        "mean_isi": mean(2),
-        "mean_utility": mean(3),
-        "pain_and_depression": share(cp & dep),
-        "pain_and_insomnia": share(cp & ins),
-        "depression_and_insomnia": share(dep & ins),
-        "all_three": share(cp & dep & ins),
-        "depression_given_chronic_pain": share(dep, cp),
-        "depression_given_no_chronic_pain": share(dep, ~cp),
-        "depression_given_back_pain": share(midus_dep, bp),
-        "depression_given_no_back_pain": share(midus_dep, ~bp),
-        "back_pain_given_depression": share(bp, midus_dep),
-        "back_pain_given_no_depression": share(bp, ~midus_dep),
-        "insomnia_given_chronic_pain": share(ins, cp),
-        "depression_given_high_impact_pain": share(dep, has("high_impact_chronic_pain")),
-        "depression_given_chronic_pain_in_care": share(dep, cp & care),
-        "clinical_insomnia_given_chronic_pain_in_care": share(has("clinical_insomnia"), cp & care),
-        "in_care": share(care),
-    }
+    out |= {"mean_pain": mean(0), "mean_phq9": mean(1) * PHQ9_MAX, "mean_isi": mean(2), "mean_utility": mean(3)}
+    out |= status_combinations({name: has(name) for name in BITS}, share)
     out |= {f"mean_{name}": mean(4 + k) for k, name in enumerate(SLOW_STATES)}
     return {name: float(out[name]) for name in METRICS}
 
