@@ -444,22 +444,28 @@ def _share(flags: np.ndarray, among: np.ndarray | None = None) -> float:
     return float(np.count_nonzero(flags & among)) / n if n else float("nan")
 
 
-def statuses(model: PainCycleModel, at: Selector = ALL) -> dict[str, np.ndarray]:
-    """Clinical statuses today, as boolean columns (everyone, or the people selected by `at`)."""
+def statuses(model: PainCycleModel, at: Selector = ALL, only: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
+    """Clinical statuses today, as boolean columns (everyone, or the people selected by `at`);
+    `only` names the ones wanted, so a daily eligibility check reads no more than it needs (the
+    MIDUS screen alone draws a number for everyone)."""
     st, state, day = model.status, model.state, model.day
-    depression = st.mde_12m(day, at)
-    draws = survey_draws(model.seed, model.replicate, day, state.size)[at]
-    return {
-        "chronic_pain": st.chronic_pain(at),
-        "high_impact_chronic_pain": st.high_impact_chronic_pain(state, at),
-        "midus_back_pain": st.midus_back_pain(at),
-        "depression": depression,
-        "midus_depression": st.cidi_sf_reading(depression, draws),
-        "depression_current": st.mde_current(at),
-        "insomnia": st.insomnia_disorder(at),
-        "clinical_insomnia": st.clinical_insomnia(state, at),
-        "in_care": state.in_care[at],
+
+    def midus_depression() -> np.ndarray:
+        draws = survey_draws(model.seed, model.replicate, day, state.size)[at]
+        return st.cidi_sf_reading(st.mde_12m(day, at), draws)
+
+    readers = {
+        "chronic_pain": lambda: st.chronic_pain(at),
+        "high_impact_chronic_pain": lambda: st.high_impact_chronic_pain(state, at),
+        "midus_back_pain": lambda: st.midus_back_pain(at),
+        "depression": lambda: st.mde_12m(day, at),
+        "midus_depression": midus_depression,
+        "depression_current": lambda: st.mde_current(at),
+        "insomnia": lambda: st.insomnia_disorder(at),
+        "clinical_insomnia": lambda: st.clinical_insomnia(state, at),
+        "in_care": lambda: state.in_care[at],
     }
+    return {name: read() for name, read in readers.items() if only is None or name in only}
 
 
 def status_combinations(flags, share) -> dict[str, float]:

@@ -87,6 +87,9 @@ def test_midus_reads_depression_through_its_screen_the_same_way_all_day():
     model = PainCycleModel(tiny_scenario(population=3000, settle_days=200), seed=7, agent_views=False)
     model.run(5)
     first, again = statuses(model), statuses(model)
+    some = statuses(model, only=("depression", "midus_depression"))
+    assert set(some) == {"depression", "midus_depression"}
+    np.testing.assert_array_equal(some["midus_depression"], first["midus_depression"])
     np.testing.assert_array_equal(first["midus_depression"], again["midus_depression"])
     people = np.array([5, 17, 2999])
     np.testing.assert_array_equal(statuses(model, people)["midus_depression"], first["midus_depression"][people])

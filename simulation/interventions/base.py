@@ -68,7 +68,7 @@ class Eligibility(BaseModel):
         if self.min_isi > 0:
             ok &= s.isi >= self.min_isi
         if self.conditions:
-            flags = statuses(model)
+            flags = statuses(model, only=tuple(self.conditions))
             held = [flags[c] for c in self.conditions]
             ok &= np.logical_and.reduce(held) if self.require == "all" else np.logical_or.reduce(held)
         return ok

@@ -179,7 +179,7 @@ class IntegratedCare(InterventionSpec):
         problem a person came with."""
         from simulation.outcomes import statuses
 
-        flags = statuses(model)
+        flags = statuses(model, only=("chronic_pain", "depression"))
         store = programme.extra.setdefault("had", {})
         for name in ("chronic_pain", "depression"):
             column = store.setdefault(name, np.zeros(programme.size, bool))
