@@ -12,8 +12,11 @@
 - insomnia disorder: poor nights on at least 3 nights a week over the last 3 months (DSM-5);
 - clinical insomnia: ISI at or above 15 (Morin 2011).
 
-Daily flags live in a 91-day ring buffer (one byte a person a day, one bit per flag), so every
-window count is updated in O(n) a day: add today's flag, drop the one leaving the window.
+Daily flags live in a 91-day ring buffer, so every window count is updated in O(n) a day: add
+today's flag, drop the one leaving the window. A day takes two bits (pain day, bad night), four
+days share a byte: 23 bytes a person instead of 91, a third of the clinical windows' memory and the
+largest block of a person's (`ring_slot` says where a day lives; the compiled kernel reads the ring
+the same way).
 """
 
 from __future__ import annotations
@@ -25,12 +28,24 @@ from simulation.instruments import ISI_MAX, PHQ9_MAX
 from simulation.state import PopulationState, isi_reading
 
 WINDOW_DAYS = 91  # the longest window (3 months); the others must fit inside it
+DAY_BITS = 2  # a day's flags: bit 0 the pain day, bit 1 the bad night
+DAYS_PER_BYTE = 8 // DAY_BITS
+RING_BYTES = -(-WINDOW_DAYS // DAYS_PER_BYTE)  # 23: the ring's bytes a person
 _PAIN_BIT = np.uint8(1)
 _NIGHT_BIT = np.uint8(2)
+_DAY_MASK = np.uint8((1 << DAY_BITS) - 1)
 NEVER = np.int32(-(10**6))
 ALL = slice(None)
 # Which people a status is read for: ALL, one index, an index array or a boolean mask.
 Selector = slice | int | np.ndarray
+
+
+def ring_slot(slot: int) -> tuple[int, int]:
+    """Where day `slot` (0 to WINDOW_DAYS - 1) of the ring lives: its byte row in `ClinicalStatus.flags`
+    and the shift of its two bits within the byte. Days are packed along the rows, so a day's flags
+    for everyone are one row (read and written in one pass, like an unpacked ring's row)."""
+    row, within = divmod(int(slot), DAYS_PER_BYTE)
+    return row, DAY_BITS * within
 
 
 class StatusParams(ParamGroup):
@@ -262,7 +277,7 @@ class ClinicalStatus:
 
     def __init__(self, size: int, params: StatusParams) -> None:
         self.params = params
-        self.flags = np.zeros((WINDOW_DAYS, size), np.uint8)
+        self.flags = np.zeros((RING_BYTES, size), np.uint8)  # the ring, four days a byte (`ring_slot`)
         self.pain_days = np.zeros(size, np.int16)  # in the last 91 days
         self.pain_days_midus = np.zeros(size, np.int16)  # in the MIDUS window
         self.bad_nights = np.zeros(size, np.int16)  # in the last 91 nights
@@ -280,13 +295,17 @@ class ClinicalStatus:
         bad_night = state.sleep >= p.bad_night_threshold
         midus_window = int(p.midus_window_days)
 
-        leaving = self.flags[self.cursor]  # the day 91 days ago
-        leaving_midus = self.flags[(self.cursor - midus_window) % WINDOW_DAYS]
+        row, shift = ring_slot(self.cursor)
+        midus_row, midus_shift = ring_slot((self.cursor - midus_window) % WINDOW_DAYS)
+        packed = self.flags[row]  # a view: today's byte row, written in place below
+        leaving = (packed >> shift) & _DAY_MASK  # the day 91 days ago
+        leaving_midus = (self.flags[midus_row] >> midus_shift) & _PAIN_BIT  # read before today's write
         self.pain_days -= leaving & _PAIN_BIT
-        self.bad_nights -= (leaving & _NIGHT_BIT) >> 1
-        self.pain_days_midus -= leaving_midus & _PAIN_BIT
+        self.bad_nights -= leaving >> 1
+        self.pain_days_midus -= leaving_midus
         today = pain_day.view(np.uint8) | (bad_night.view(np.uint8) << 1)
-        self.flags[self.cursor] = today
+        packed &= np.uint8(~(_DAY_MASK << shift) & 0xFF)
+        packed |= today << shift
         self.pain_days += pain_day
         self.pain_days_midus += pain_day
         self.bad_nights += bad_night
@@ -303,6 +322,15 @@ class ClinicalStatus:
         self.mde_episode.update(run >= p.mde_min_days, run >= p.mde_symptom_run_days, day)
         insomnia = self.insomnia_disorder()
         self.insomnia_episode.update(insomnia, insomnia, day)
+
+    def recorded(self, days_ago: int) -> tuple[np.ndarray, np.ndarray]:
+        """The flags of the day `days_ago` days before the last update (0: that day), for everyone:
+        (pain day, bad night), two boolean arrays. Within the ring only (0 to WINDOW_DAYS - 1)."""
+        if not 0 <= days_ago < WINDOW_DAYS:
+            raise ValueError(f"the ring holds the last {WINDOW_DAYS} days; asked for {days_ago} days ago")
+        row, shift = ring_slot((self.cursor - 1 - days_ago) % WINDOW_DAYS)
+        day = (self.flags[row] >> shift) & _DAY_MASK
+        return (day & _PAIN_BIT).astype(bool), (day & _NIGHT_BIT).astype(bool)
 
     # Statuses, derived on demand from the window counts; `at` selects people (default: all).
     def chronic_pain(self, at: Selector = ALL) -> np.ndarray:

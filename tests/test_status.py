@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from simulation.state import PopulationState
-from simulation.status import NEVER, WINDOW_DAYS, ClinicalStatus, StatusParams
+from simulation.status import NEVER, RING_BYTES, WINDOW_DAYS, ClinicalStatus, StatusParams
 
 PAIN_DAY = 3.0  # the default threshold (NRS, inclusive)
 NO_PAIN = 2.99
@@ -277,6 +277,14 @@ def test_ring_buffer_counts_match_brute_force_over_many_wraps(midus_window):
         np.testing.assert_array_equal(r.status.pain_days_midus, expect_midus[t], err_msg=f"day {t + 1}")
         np.testing.assert_array_equal(r.status.bad_nights, expect_nights[t], err_msg=f"day {t + 1}")
     assert r.status.cursor == days % WINDOW_DAYS
+    # the packed ring (four days a byte) still holds each of the last 91 days' two flags
+    assert r.status.flags.shape == (RING_BYTES, n) and RING_BYTES == 23
+    for days_ago in range(WINDOW_DAYS):
+        pain_day, bad_night = r.status.recorded(days_ago)
+        np.testing.assert_array_equal(pain_day, pain_flags[days - 1 - days_ago], err_msg=f"{days_ago} days ago")
+        np.testing.assert_array_equal(bad_night, night_flags[days - 1 - days_ago], err_msg=f"{days_ago} days ago")
+    with pytest.raises(ValueError, match="91 days"):
+        r.status.recorded(WINDOW_DAYS)
 
 
 def test_low_mood_run_matches_brute_force_and_episode_days():

@@ -57,7 +57,7 @@ from simulation.counter_rng import key_of, purpose_word
 from simulation.instruments import ISI_MAX, PHQ9_MAX
 from simulation.philox_kernels import fill_chunk
 from simulation.state import COLUMNS
-from simulation.status import WINDOW_DAYS
+from simulation.status import DAY_BITS, WINDOW_DAYS, ring_slot
 from simulation.units import daily_rate, relaxation_per_day
 
 CHUNK = 4096  # people per chunk: the chunk's draws (7 x 4 x 4096 bytes) stay in the L2 cache
@@ -78,7 +78,7 @@ E1, E2, E3, E4, E5, E6 = (np.float32(v) for v in CEPHES_EXPF)
 NRS_SCALE, TENTH, ISI_SCALE = np.float32(10.0), np.float32(0.1), np.float32(ISI_MAX)
 RUN_CAP = 10_000  # the low-mood run counter's cap, as in `ClinicalStatus.update`
 ABSENT_CAP = 30_000  # an episode tracker's absent-run cap, as in `EpisodeTracker.update`
-PAIN_BIT, NIGHT_BIT = np.uint8(1), np.uint8(2)
+PAIN_BIT, NIGHT_BIT, DAY_MASK = np.uint8(1), np.uint8(2), np.uint8((1 << DAY_BITS) - 1)
 
 # One person's columns, in `simulation.state.COLUMNS` order (`people_of` builds it from a state).
 People = namedtuple("People", [c.name for c in COLUMNS])
@@ -509,7 +509,7 @@ def track_chunk(active, absent_run, onset_day, remission_day, count, counts, sta
 
 
 @numba.njit(fastmath=FAST, cache=True, error_model="numpy")
-def chunk_day(s, w, m, c, k, chunk, normal, uniform, counter, words, cursor, midus_cursor, day, totals):
+def chunk_day(s, w, m, c, k, chunk, normal, uniform, counter, words, ring, day, totals):
     """Chunk k (persons lo = k x chunk to hi - 1): the day's steps in the order of the causal
     graph, each step a loop over the chunk's people calling the scalar rules above.
 
@@ -555,9 +555,12 @@ def chunk_day(s, w, m, c, k, chunk, normal, uniform, counter, words, cursor, mid
     hpa_scale, inflammation_scale = part(m.hpa_scale, lo, hi), part(m.inflammation_scale, lo, hi)
     catastrophising_scale, withdrawal_scale = part(m.catastrophising_scale, lo, hi), part(m.withdrawal_scale, lo, hi)
     sleep_relief, exposure_set = part(m.sleep_relief, lo, hi), part(m.opioid_exposure, lo, hi)
-    # clinical windows: today's row of the ring (it holds the day leaving the window until today
-    # overwrites it) and the row leaving the MIDUS window
-    today_flags, midus_flags = w.flags[cursor, lo:hi], w.flags[midus_cursor, lo:hi]
+    # clinical windows: the ring's byte row holding today's slot (which holds the day leaving the
+    # window until today overwrites its two bits) and the row holding the day leaving the MIDUS window;
+    # `ring` is (row, shift) of each (`simulation.status.ring_slot`)
+    shift, midus_shift = ring[1], ring[3]
+    today_flags, midus_flags = w.flags[ring[0], lo:hi], w.flags[ring[2], lo:hi]
+    keep = np.uint8(~(DAY_MASK << shift) & 0xFF)  # the other days' bits of today's byte
     pain_days, pain_days_midus, bad_nights = w.pain_days[lo:hi], w.pain_days_midus[lo:hi], w.bad_nights[lo:hi]
     low_mood_run, last_mde_day = w.low_mood_run[lo:hi], w.last_mde_day[lo:hi]
     nociception = np.empty(size, np.float32)  # today's tissue nociception, NRS points
@@ -628,11 +631,13 @@ def chunk_day(s, w, m, c, k, chunk, normal, uniform, counter, words, cursor, mid
     for i in range(size):
         pain_day = pain[i] >= c.pain_day_threshold
         bad_night = sleep[i] >= c.bad_night_threshold
-        leaving, leaving_midus = today_flags[i], midus_flags[i]  # the day 91 days ago, and 30
+        packed = today_flags[i]
+        leaving = (packed >> shift) & DAY_MASK  # the day 91 days ago
+        leaving_midus = (midus_flags[i] >> midus_shift) & PAIN_BIT  # and 30 (read before today's write)
         pain_days[i] += np.int16(pain_day) - np.int16(leaving & PAIN_BIT)
         bad_nights[i] += np.int16(bad_night) - np.int16((leaving & NIGHT_BIT) >> 1)
-        pain_days_midus[i] += np.int16(pain_day) - np.int16(leaving_midus & PAIN_BIT)
-        today_flags[i] = np.uint8(pain_day) | (np.uint8(bad_night) << 1)
+        pain_days_midus[i] += np.int16(pain_day) - np.int16(leaving_midus)
+        today_flags[i] = (packed & keep) | ((np.uint8(pain_day) | (np.uint8(bad_night) << 1)) << shift)
         run = min(low_mood_run[i] + 1, RUN_CAP) if mood[i] >= c.low_mood_threshold else 0
         low_mood_run[i] = run
         last_mde_day[i] = day if run >= c.mde_min_days else last_mde_day[i]
@@ -659,21 +664,19 @@ def chunk_day(s, w, m, c, k, chunk, normal, uniform, counter, words, cursor, mid
 
 
 @numba.njit(fastmath=FAST, cache=True, error_model="numpy")
-def population_day(s, w, m, c, normal, uniform, counter, words, cursor, midus_cursor, day, chunk, totals):
+def population_day(s, w, m, c, normal, uniform, counter, words, ring, day, chunk, totals):
     """Everyone's day on the calling thread, chunk by chunk."""
     n = s.pain.shape[0]
     for k in range((n + chunk - 1) // chunk):
-        chunk_day(s, w, m, c, k, chunk, normal, uniform, counter, words, cursor, midus_cursor, day, totals)
+        chunk_day(s, w, m, c, k, chunk, normal, uniform, counter, words, ring, day, totals)
 
 
 @numba.njit(fastmath=FAST, cache=True, error_model="numpy", parallel=True)
-def population_day_parallel(
-    s, w, m, c, normal, uniform, counter, words, cursor, midus_cursor, day, chunk, totals
-):  # pragma: no cover
+def population_day_parallel(s, w, m, c, normal, uniform, counter, words, ring, day, chunk, totals):  # pragma: no cover
     """Everyone's day, the same chunks spread over numba's threads."""
     n = s.pain.shape[0]
     for k in numba.prange((n + chunk - 1) // chunk):
-        chunk_day(s, w, m, c, k, chunk, normal, uniform, counter, words, cursor, midus_cursor, day, totals)
+        chunk_day(s, w, m, c, k, chunk, normal, uniform, counter, words, ring, day, totals)
 
 
 # -- the glue: from the model's objects to the kernel's arguments -----------------------------------
@@ -736,6 +739,7 @@ def run_day(state, status, params, mods, day: int, normal=None, uniform=None, wo
     """
     cursor = status.cursor
     midus_cursor = (cursor - int(params.status.midus_window_days)) % WINDOW_DAYS
+    ring = np.array([*ring_slot(cursor), *ring_slot(midus_cursor)], np.int64)
     counter = words is not None
     chunks = max(1, -(-state.size // CHUNK))
     totals = np.zeros((chunks, len(KEY_OUTCOMES)), np.float64)
@@ -748,8 +752,7 @@ def run_day(state, status, params, mods, day: int, normal=None, uniform=None, wo
         NO_DRAWS if counter else uniform,
         counter,
         words if counter else np.zeros(5, np.uint32),
-        cursor,
-        midus_cursor,
+        ring,
         int(day),
         CHUNK,
         totals,
