@@ -71,21 +71,20 @@ def box_muller(a, b):  # pragma: no cover - compiled
 @numba.njit(inline="always", fastmath=True, cache=True)
 def fill_people(normal, uniforms, k0, k1, day_word, word_a, word_b, lo, hi, first):  # pragma: no cover - compiled
     """Person i's draws of one day into column i - lo + first of normal (4, m) and uniforms (3, m),
-    for lo <= i < hi: column i of the whole population's arrays (first = lo), or of a chunk's (first = 0)."""
-    for i in range(lo, hi):
-        p = u32(i)
-        j = i - lo + first
+    for lo <= i < hi: column i of the whole population's arrays (first = lo), or of a chunk's (first = 0).
+
+    Written through row views indexed from 0: indexed by a column number from a run-time `first`,
+    which might be negative as far as the compiler knows, the loop did not vectorise (2.9x slower)."""
+    last = first + hi - lo
+    n0, n1, n2, n3 = normal[0, first:last], normal[1, first:last], normal[2, first:last], normal[3, first:last]
+    v0, v1, v2 = uniforms[0, first:last], uniforms[1, first:last], uniforms[2, first:last]
+    for j in range(hi - lo):
+        p = u32(lo + j)
         a0, a1, a2, a3 = philox4x32_10(p, day_word, u32(0), word_a, k0, k1)
-        z0, z1 = box_muller(a0, a1)
-        z2, z3 = box_muller(a2, a3)
-        normal[0, j] = z0
-        normal[1, j] = z1
-        normal[2, j] = z2
-        normal[3, j] = z3
+        n0[j], n1[j] = box_muller(a0, a1)
+        n2[j], n3[j] = box_muller(a2, a3)
         b0, b1, b2, _ = philox4x32_10(p, day_word, u32(0), word_b, k0, k1)
-        uniforms[0, j] = uniform(b0)
-        uniforms[1, j] = uniform(b1)
-        uniforms[2, j] = uniform(b2)
+        v0[j], v1[j], v2[j] = uniform(b0), uniform(b1), uniform(b2)
 
 
 @numba.njit(fastmath=True, cache=True)
@@ -93,6 +92,14 @@ def fill_chunk(normal, uniforms, k0, k1, day_word, word_a, word_b, lo, hi):  # p
     """Persons lo to hi-1's draws into columns 0 to hi-lo-1 of a chunk's buffers: the kernel's
     (`simulation.rules.kernel`) call, compiled with these flags so its numbers equal `daily_noise`'s."""
     fill_people(normal, uniforms, k0, k1, day_word, word_a, word_b, lo, hi, 0)
+
+
+@numba.njit(fastmath=True, cache=True)
+def fill_columns(normal, uniforms, k0, k1, day_word, word_a, word_b, lo, hi):  # pragma: no cover - compiled
+    """Persons lo to hi-1's draws into their own columns of the whole population's buffers: the
+    parallel loop's body, a compiled function of its own as the kernel's chunks are (`prange`
+    bodies are compiled apart from the rest of the function)."""
+    fill_people(normal, uniforms, k0, k1, day_word, word_a, word_b, lo, hi, lo)
 
 
 @numba.njit(fastmath=True, cache=True)
@@ -106,7 +113,7 @@ def daily_noise_parallel(normal, uniforms, k0, k1, day_word, word_a, word_b, chu
     """One day's draws for everyone, chunks of `chunk` people spread over numba's threads."""
     n = normal.shape[1]
     for c in numba.prange((n + chunk - 1) // chunk):
-        fill_people(normal, uniforms, k0, k1, day_word, word_a, word_b, c * chunk, min(n, (c + 1) * chunk), c * chunk)
+        fill_columns(normal, uniforms, k0, k1, day_word, word_a, word_b, c * chunk, min(n, (c + 1) * chunk))
 
 
 @numba.njit(cache=True)
