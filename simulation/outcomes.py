@@ -546,8 +546,9 @@ def panel_rows(model: PainCycleModel, index: np.ndarray) -> dict[str, np.ndarray
     rows["phq9"] = s.mood[index] * np.float32(PHQ9_MAX)
     rows["isi"] = isi_reading(s.sleep_recent[index], s.isi_offset[index])
     rows["nociception"] = np.exp(s.log_nociception[index])
-    flags = statuses(model, index)
-    for name in ("chronic_pain", "depression", "insomnia"):
+    kept = ("chronic_pain", "depression", "insomnia")
+    flags = statuses(model, index, only=kept)  # not the MIDUS screen, which draws a number for everyone
+    for name in kept:
         rows[name] = flags[name]
     return rows
 
