@@ -27,7 +27,7 @@ from simulation.declare import CALIBRATE_COMMAND, ParamGroup, param
 from simulation.instruments import ISI_MAX, PHQ9_MAX
 from simulation.state import PopulationState, isi_reading
 
-WINDOW_DAYS = 91  # the longest window (3 months); the others must fit inside it
+WINDOW_DAYS = 91  # the longest window (3 months); the others must fit inside it (and its counts in a byte)
 DAY_BITS = 2  # a day's flags: bit 0 the pain day, bit 1 the bad night
 DAYS_PER_BYTE = 8 // DAY_BITS
 RING_BYTES = -(-WINDOW_DAYS // DAYS_PER_BYTE)  # 23: the ring's bytes a person
@@ -278,9 +278,10 @@ class ClinicalStatus:
     def __init__(self, size: int, params: StatusParams) -> None:
         self.params = params
         self.flags = np.zeros((RING_BYTES, size), np.uint8)  # the ring, four days a byte (`ring_slot`)
-        self.pain_days = np.zeros(size, np.int16)  # in the last 91 days
-        self.pain_days_midus = np.zeros(size, np.int16)  # in the MIDUS window
-        self.bad_nights = np.zeros(size, np.int16)  # in the last 91 nights
+        # counts over the ring's days, so at most WINDOW_DAYS: a byte each
+        self.pain_days = np.zeros(size, np.uint8)  # in the last 91 days
+        self.pain_days_midus = np.zeros(size, np.uint8)  # in the MIDUS window
+        self.bad_nights = np.zeros(size, np.uint8)  # in the last 91 nights
         self.low_mood_run = np.zeros(size, np.int16)  # consecutive low-mood days, capped
         self.last_mde_day = np.full(size, NEVER, np.int32)
         self.cursor = 0  # ring position of today
