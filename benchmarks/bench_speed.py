@@ -375,8 +375,9 @@ def engine_report(args, vector: dict[int, dict], engines: dict, ten: dict | None
         f"| {_n(two_numpy['person_days_per_s'], 0)} "
         f"| {_n(two_numpy['person_days_per_s'] / one_numpy['person_days_per_s'], 2)}x |",
         "",
-        "The kernel spreads fixed chunks of people over numba's threads (identical results); the "
-        "numpy engine's SFC64 draws and the weekly outcome records stay on one thread.",
+        "The kernel spreads fixed chunks of people over numba's threads (identical results); so does "
+        "the weekly outcome record's status histogram, while one thread makes its float sums in person "
+        "order beside it. The numpy engine's SFC64 draws and the record's survey draws stay on one thread.",
         "",
         "### First compile",
         "",
