@@ -16,6 +16,10 @@ PHILOX_M1 = 0xCD9E8D57
 PHILOX_W0 = 0x9E3779B9
 PHILOX_W1 = 0xBB67AE85
 MASK32 = 0xFFFFFFFF
+# numba's fastmath flags for every compiled kernel here and in `simulation.rules.kernel`: never
+# "reassoc", which lets LLVM regroup a sum differently where a function is inlined than where it is
+# compiled alone, so results would depend on what numba's cache holds (see `kernel.FAST`)
+FASTMATH = {"nsz", "arcp", "afn", "contract"}
 INV_2_24 = np.float32(1.0 / (1 << 24))
 # Taylor coefficients of sin and cos (float32)
 S1, S3, S5, S7, S9, S11 = (np.float32(c) for c in (1.0, -1 / 6, 1 / 120, -1 / 5040, 1 / 362880, -1 / 39916800))
@@ -44,7 +48,7 @@ def uniform(word):  # pragma: no cover - compiled
     return (np.float32(word >> u32(8)) + np.float32(0.5)) * INV_2_24
 
 
-@numba.njit(inline="always", fastmath=True, cache=True)
+@numba.njit(inline="always", fastmath=FASTMATH, cache=True)
 def sincos_2pi(u):  # pragma: no cover - compiled
     """cos(2 pi u) and sin(2 pi u) for u in (0, 1), by polynomials (within 1e-6 of the exact values).
 
@@ -60,7 +64,7 @@ def sincos_2pi(u):  # pragma: no cover - compiled
     return np.float32(2.0) * s * s - np.float32(1.0), np.float32(-2.0) * s * c
 
 
-@numba.njit(inline="always", fastmath=True, cache=True)
+@numba.njit(inline="always", fastmath=FASTMATH, cache=True)
 def box_muller(a, b):  # pragma: no cover - compiled
     """Two independent standard normals (float32) from two words."""
     r = np.sqrt(np.float32(-2.0) * np.log(uniform(a)))
@@ -68,7 +72,7 @@ def box_muller(a, b):  # pragma: no cover - compiled
     return r * cos_t, r * sin_t
 
 
-@numba.njit(inline="always", fastmath=True, cache=True)
+@numba.njit(inline="always", fastmath=FASTMATH, cache=True)
 def fill_people(normal, uniforms, k0, k1, day_word, word_a, word_b, lo, hi, first):  # pragma: no cover - compiled
     """Person i's draws of one day into column i - lo + first of normal (4, m) and uniforms (3, m),
     for lo <= i < hi: column i of the whole population's arrays (first = lo), or of a chunk's (first = 0).
@@ -87,14 +91,14 @@ def fill_people(normal, uniforms, k0, k1, day_word, word_a, word_b, lo, hi, firs
         v0[j], v1[j], v2[j] = uniform(b0), uniform(b1), uniform(b2)
 
 
-@numba.njit(fastmath=True, cache=True)
+@numba.njit(fastmath=FASTMATH, cache=True)
 def fill_chunk(normal, uniforms, k0, k1, day_word, word_a, word_b, lo, hi):  # pragma: no cover - compiled
     """Persons lo to hi-1's draws into columns 0 to hi-lo-1 of a chunk's buffers: the kernel's
     (`simulation.rules.kernel`) call, compiled with these flags so its numbers equal `daily_noise`'s."""
     fill_people(normal, uniforms, k0, k1, day_word, word_a, word_b, lo, hi, 0)
 
 
-@numba.njit(fastmath=True, cache=True)
+@numba.njit(fastmath=FASTMATH, cache=True)
 def fill_columns(normal, uniforms, k0, k1, day_word, word_a, word_b, lo, hi):  # pragma: no cover - compiled
     """Persons lo to hi-1's draws into their own columns of the whole population's buffers: the
     parallel loop's body, a compiled function of its own as the kernel's chunks are (`prange`
@@ -102,13 +106,13 @@ def fill_columns(normal, uniforms, k0, k1, day_word, word_a, word_b, lo, hi):  #
     fill_people(normal, uniforms, k0, k1, day_word, word_a, word_b, lo, hi, lo)
 
 
-@numba.njit(fastmath=True, cache=True)
+@numba.njit(fastmath=FASTMATH, cache=True)
 def daily_noise(normal, uniforms, k0, k1, day_word, word_a, word_b):  # pragma: no cover - compiled
     """One day's draws for everyone, on the calling thread."""
     fill_people(normal, uniforms, k0, k1, day_word, word_a, word_b, 0, normal.shape[1], 0)
 
 
-@numba.njit(fastmath=True, cache=True, parallel=True)
+@numba.njit(fastmath=FASTMATH, cache=True, parallel=True)
 def daily_noise_parallel(normal, uniforms, k0, k1, day_word, word_a, word_b, chunk):  # pragma: no cover - compiled
     """One day's draws for everyone, chunks of `chunk` people spread over numba's threads."""
     n = normal.shape[1]

@@ -316,3 +316,49 @@ def test_weekly_outcomes_from_one_pass_equal_population_metrics(case):
     assert fast == pytest.approx(defined, rel=1e-6, abs=1e-12, nan_ok=True)
     assert 0 < fast["depression_given_chronic_pain"] < 1 and fast["mean_utility"] > 0
     assert fast["midus_depression"] > fast["depression"]  # the screen's false alarms outnumber its misses
+
+
+def test_no_compiled_kernel_may_reassociate():
+    """The "reassoc" flag let LLVM regroup sums differently in `chunk_day` compiled alone and in its copy
+    inlined into `population_day`, so results depended on what numba's cache held; the flag must
+    stay out of every kernel's fastmath (the subprocess test below shows the consequence)."""
+    from simulation import philox_kernels
+
+    assert "reassoc" not in kernel.FAST
+    assert "reassoc" not in philox_kernels.FASTMATH
+    for dispatcher in (kernel.population_day, kernel.population_day_parallel, philox_kernels.fill_chunk):
+        assert dispatcher.targetoptions.get("fastmath") == philox_kernels.FASTMATH
+
+
+_HASH_A_RUN = """
+import hashlib, sys, numba, numpy as np
+from simulation import PainCycleModel, Scenario
+numba.set_num_threads(int(sys.argv[1]))
+scenario = Scenario(name="cache", population=210_000, settle_days=0, burn_in_days=0, engine=sys.argv[2])
+model = PainCycleModel(scenario, agent_views=False).run(5)
+digest = hashlib.sha256()
+for name in sorted(vars(model.state)):
+    value = getattr(model.state, name)
+    if isinstance(value, np.ndarray):
+        digest.update(name.encode() + np.ascontiguousarray(value).tobytes())
+print(digest.hexdigest())
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["numpy", "compiled"])
+def test_results_do_not_depend_on_numbas_cache(tmp_path, engine):
+    """A fresh process compiles the kernels; the next loads them from the cache (a different
+    optimisation of the inlined day): both, on 1 and on 2 threads, give bit-identical states."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba-cache"), "NUMBA_NUM_THREADS": "2"}
+
+    def digest(threads: int) -> str:
+        done = subprocess.run([sys.executable, "-c", _HASH_A_RUN, str(threads), engine], env=env,
+                              capture_output=True, text=True, check=True)  # fmt: skip
+        return done.stdout.strip()
+
+    fresh_two, cached_one, cached_two = digest(2), digest(1), digest(2)
+    assert fresh_two == cached_one == cached_two

@@ -55,7 +55,7 @@ from numba.extending import intrinsic
 
 from simulation.counter_rng import key_of, purpose_word
 from simulation.instruments import ISI_MAX, PHQ9_MAX
-from simulation.philox_kernels import fill_chunk
+from simulation.philox_kernels import FASTMATH, fill_chunk
 from simulation.state import COLUMNS
 from simulation.status import DAY_BITS, WINDOW_DAYS, ring_slot
 from simulation.units import daily_rate, relaxation_per_day
@@ -64,8 +64,13 @@ CHUNK = 4096  # people per chunk: the chunk's draws (7 x 4 x 4096 bytes) stay in
 PARALLEL_FROM = 200_000  # below this a second thread costs more to wake than it saves
 LOG_ZERO = np.float32(-1e30)  # log of a zero rate: finite, and exp(LOG_ZERO + drive) == 0
 # fastmath without "nnan" and "ninf": the rules must stay right for infinite inputs (exp of a huge
-# log nociception is inf, and 10 tanh(inf / 10) is 10, as in plain arithmetic)
-FAST = {"nsz", "arcp", "contract", "afn", "reassoc"}
+# log nociception is inf, and 10 tanh(inf / 10) is 10, as in plain arithmetic). Without "reassoc"
+# too: with it, LLVM regrouped sums differently in `chunk_day` compiled on its own and in the copy
+# inlined into `population_day`, so a run's results depended on which of the two numba's cache held
+# (1 thread vs 2 differed by float32 roundings in 14% of people after a day). "contract" (fused
+# multiply-add) stays: it is decided per operation, the same in every context, and gives about 10%;
+# a CPU without FMA (none made for x86-64 since about 2013, no 64-bit ARM) would round differently.
+FAST = FASTMATH
 F0, F1 = np.float32(0.0), np.float32(1.0)
 # 1 - exp(-h) = h (1 - h/2 (1 - h/3 (1 - h/4 (...)))): the coefficients of `within_day`'s series
 SERIES_BELOW = np.float32(0.1)
