@@ -35,7 +35,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -286,6 +286,8 @@ def _dask_executor(dask: str, workers: int) -> Iterator[StudyExecutor]:
 
     from distributed import Client, LocalCluster
 
+    from simulation.workers import single_threaded
+
     with ExitStack() as stack:
         if dask == "local":
             cluster = stack.enter_context(
@@ -307,7 +309,8 @@ def _dask_executor(dask: str, workers: int) -> Iterator[StudyExecutor]:
             address = dask
         count = max(1, len(client.scheduler_info().get("workers", {})))
         executor = client.get_executor(pure=False)
-        yield StudyExecutor("dask", count, address=address, _submit=executor.submit)
+        submit = partial(executor.submit, single_threaded)  # every task: kernel on one thread
+        yield StudyExecutor("dask", count, address=address, _submit=submit)
 
 
 # ---------------------------------------------------------------------------------------------

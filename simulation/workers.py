@@ -122,6 +122,15 @@ def _init_worker(parent: int, progress_queue: Any) -> None:
     _one_numba_thread()
 
 
+def single_threaded(function, *args, **kwargs):
+    """`function(*args, **kwargs)` with the kernel on one numba thread. Numba's thread count is
+    per calling thread, so a Dask task sets it in the worker thread that runs it: a worker already
+    runs one task per core, and two tasks on a multi-threaded worker must not both start the
+    kernel's parallel pass."""
+    _one_numba_thread()
+    return function(*args, **kwargs)
+
+
 def _one_numba_thread() -> None:
     """The pool already keeps every core busy with one replicate each: the kernel's threads
     (`simulation.rules.kernel`) inside a worker would only oversubscribe the cores."""

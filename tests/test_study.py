@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import numba
 import numpy as np
 import pandas as pd
 import pytest
@@ -147,6 +148,9 @@ def test_compare_and_validate_on_a_dask_cluster_match_serial():
     serial_measure = measure(scenarios[0], targets, jobs=1)
     with study_executor(jobs=2, dask="local") as executor:
         assert executor.kind == "dask" and executor.workers == 2
+        # a worker already runs a task per core: the kernel inside a task gets one numba thread
+        # (numba's default on this machine is every core, numba.config.NUMBA_NUM_THREADS)
+        assert executor.submit(numba.get_num_threads).result() == 1
         on_dask = compare_scenarios(scenarios, executor=executor)
         measured = measure(scenarios[0], targets, executor=executor)
     pd.testing.assert_frame_equal(serial_compare.table(), on_dask.table())
