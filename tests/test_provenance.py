@@ -39,6 +39,22 @@ def test_every_value_declares_its_provenance(row):
     assert not undocumented(row["source"]), f"{row['name']}: undocumented {undocumented(row['source'])}"
 
 
+def test_every_free_parameter_ships_inside_the_range_its_source_allows():
+    """The targets file bounds each free parameter by what its source allows (the CIDI short
+    form's sensitivity by Kessler et al. 1998's 0.77-1.00, ...); a value set by hand after a fit
+    must stay inside that range too, and be declared calibrated."""
+    from simulation.validation import DEFAULT_TARGETS
+
+    bounds = yaml.safe_load(DEFAULT_TARGETS.read_text())["free_parameters"]
+    shipped = {row["name"]: row for row in ROWS}
+    for name, (lo, hi) in bounds.items():
+        row = shipped[name]
+        assert lo <= float(row["default"]) <= hi, (
+            f"{name} = {row['default']}, outside its calibration range [{lo}, {hi}]"
+        )
+        assert row["basis"] == "calibrated", f"{name} is fitted but declared {row['basis']}"
+
+
 def test_no_value_says_assumption_while_claiming_a_citation_only():
     """The old heuristic marked a value cited whenever its text named a paper; now a value whose own
     source text says it is an assumption is never declared cited."""
