@@ -17,7 +17,7 @@ What this is
         4. sleep: tonight's poor sleep, then the fortnight average `sleep_recent`
         5. slow mechanisms, in this order: HPA load, sensitisation, inflammation, catastrophising,
            withdrawal, invalidation, opioid dependence (each relaxes toward a target kept in 0-1),
-           then the depression scar (decays; grows during an episode; at most 1)
+           then the depression scar (decays; a step when an episode remits; at most 1)
         5b. care-seeking: enter care with a hazard from today's pain, mood and sleep; leave at a rate
         6. the clinical windows of `simulation/status.py`, kept per person in `collections.deque`s:
            pain days in the last 91, MIDUS pain days in the last 30, bad nights in the last 91,
@@ -159,7 +159,7 @@ class ReferenceConstants:
         self.care_female = ca.female
         # the scar of past episodes
         self.scar_keep = math.exp(-1.0 / me.scar_timescale_days)
-        self.scar_rise = me.scar_rise_per_year / 365.25
+        self.scar_step = me.scar_per_episode
         # nociception: x' = s + (x - s) e^(-1/T) + sd sqrt(1 - e^(-2/T)) z
         self.noci_keep = math.exp(-1.0 / n.timescale_days)
         self.noci_shock = n.within_person_sd * math.sqrt(1.0 - self.noci_keep**2)
@@ -312,7 +312,9 @@ class ReferencePerson(mesa.Agent):
             hazard = k.remission_per_day * math.exp(-k.remission_slowing * drive + self.log_remission_frailty)
         else:
             hazard = k.onset_per_day * math.exp(drive)
+        remitted = False
         if m.random.random() < 1.0 - math.exp(-hazard):
+            remitted = self.in_episode
             self.in_episode = not self.in_episode
         target = k.symptoms_pain * pain + k.symptoms_sleep * self.sleep + self.mood_setpoint
         if self.in_episode:
@@ -359,8 +361,8 @@ class ReferencePerson(mesa.Agent):
         target = _unit(self.opioid_exposure * self.dependence_susceptibility * k.dep_per_exposure)
         self.opioid_dependence = x + k.dep_relax * (target - x)
         scar = self.depression_scar * k.scar_keep
-        if self.in_episode:
-            scar += k.scar_rise
+        if remitted:
+            scar += k.scar_step
         self.depression_scar = min(scar, 1.0)
 
         # 5b. care-seeking, from today's pain, mood and sleep

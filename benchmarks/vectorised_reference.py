@@ -152,6 +152,7 @@ def update_mood(
     # Switch when the day's uniform draw falls below P(event within the day).
     hazard = np.exp(log_hazard, out=log_hazard)
     switch = uniform < probability_within_day(hazard, out=hazard)
+    state.remitted_today = state.in_episode & switch  # for the scar (`update_scar`)
     np.logical_xor(state.in_episode, switch, out=state.in_episode)
 
     target = (p.symptoms_from_pain / 10.0) * state.pain
@@ -247,12 +248,12 @@ def update_opioid_dependence(state: PopulationState, p: MechanismParams, mods: M
 
 
 def update_scar(state: PopulationState, p: MechanismParams) -> None:
-    """A leaky integrator of time spent depressed: it grows by `scar_rise_per_year` for each year in
-    an episode, fades with `scar_timescale_days`, and is kept in 0-1. More episodes, and more recent
-    ones, leave a deeper scar: the memory recurrence depends on."""
+    """A leaky count of past episodes: it takes a step of `scar_per_episode` when an episode remits,
+    fades with `scar_timescale_days`, and is kept in 0-1. More episodes, and more recent ones, leave
+    a deeper scar: the memory recurrence depends on."""
     scar = state.depression_scar
     scar *= np.float32(1.0 - relaxation_per_day(p.scar_timescale_days))
-    scar += np.float32(p.scar_rise_per_year / 365.25) * state.in_episode
+    scar += np.float32(p.scar_per_episode) * state.remitted_today
     np.minimum(scar, np.float32(1.0), out=scar)
 
 

@@ -37,7 +37,6 @@ def accelerated(params, speedup: float = SPEEDUP):
             "remission_rate_per_year": params.mood.remission_rate_per_year * speedup,
         }
     )
-    mechanisms = mechanisms.model_copy(update={"scar_rise_per_year": m.scar_rise_per_year * speedup})
     central = params.central.model_copy(
         update={
             name: getattr(params.central, name) * speedup for name in ("onset_rate_per_year", "remission_rate_per_year")

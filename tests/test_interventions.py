@@ -164,12 +164,12 @@ def test_opioids_build_dependence_and_it_raises_depression_risk():
     them are in a depressive episode a year on."""
     programme = [{"type": "opioids", "coverage": 1.0, "eligibility": {"conditions": ["chronic_pain"]},
                   "duration_weeks": 52}]  # fmt: skip
-    model = run(programme, days=365, population=10_000)
+    model = run(programme, days=365, population=20_000)
     who = model.programmes[0].enrolled
     assert model.state.opioid_dependence[who].mean() > 0.1
     assert model.state.opioid_dependence[~who].max() == 0.0
     assert model.metrics()["opioid_misuse"] > 0
-    cut = run(programme, days=365, population=10_000, parameters={"mood": {"onset_from_opioid_dependence": 0.0}})
+    cut = run(programme, days=365, population=20_000, parameters={"mood": {"onset_from_opioid_dependence": 0.0}})
     assert who.sum() > 100
     assert model.state.in_episode[who].mean() > cut.state.in_episode[who].mean()
 

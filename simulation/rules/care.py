@@ -42,7 +42,7 @@ class CareParams(ParamGroup):
         doc="Edge pain -> care-seeking.",
     )
     from_mood: float = param(
-        3.006,
+        3.243,
         lo=0.0,
         hi=8.0,
         unit="log hazard per unit mood severity",

@@ -198,7 +198,7 @@ RULE_FIELDS = {
     "dependence_per_exposure": lambda p: p.mechanisms.dependence_per_exposure,
     "dependence_rate": lambda p: relaxation_per_day(p.mechanisms.dependence_timescale_days),
     "scar_keep": lambda p: 1.0 - relaxation_per_day(p.mechanisms.scar_timescale_days),
-    "scar_rise": lambda p: p.mechanisms.scar_rise_per_year / 365.25,
+    "scar_step": lambda p: p.mechanisms.scar_per_episode,
     # care
     "care_from_pain": lambda p: p.care.from_pain / 10.0,
     "care_from_mood": lambda p: p.care.from_mood,
@@ -459,10 +459,10 @@ def dependence_target(exposure, susceptibility, c):  # pragma: no cover - compil
 
 
 @numba.njit(inline="always", fastmath=FAST, cache=True, error_model="numpy")
-def scar_today(scar, in_episode, c):  # pragma: no cover - compiled
-    """The scar of past episodes, a leaky integrator of time spent depressed: it fades, grows
-    during an episode, and stays at most 1."""
-    return min(scar * c.scar_keep + c.scar_rise * flag(in_episode), F1)
+def scar_today(scar, remitted, c):  # pragma: no cover - compiled
+    """The scar of past episodes: it fades, takes a step each time an episode remits, and stays at
+    most 1 (mechanisms.py)."""
+    return min(scar * c.scar_keep + c.scar_step * flag(remitted), F1)
 
 
 @numba.njit(inline="always", fastmath=FAST, cache=True, error_model="numpy")
@@ -569,6 +569,7 @@ def chunk_day(s, w, m, c, k, chunk, normal, uniform, counter, words, ring, day, 
     pain_days, pain_days_midus, bad_nights = w.pain_days[lo:hi], w.pain_days_midus[lo:hi], w.bad_nights[lo:hi]
     low_mood_run, last_mde_day = w.low_mood_run[lo:hi], w.last_mde_day[lo:hi]
     nociception = np.empty(size, np.float32)  # today's tissue nociception, NRS points
+    remitted = np.empty(size, np.bool_)  # whose depressive episode ended today
     # 1. tissue nociception drifts; a central pain episode starts or ends (yesterday's states drive it)
     for i in range(size):
         log_now = nociception_today(log_nociception[i], nociception_setpoint[i], z_nociception[i], c)
@@ -596,6 +597,7 @@ def chunk_day(s, w, m, c, k, chunk, normal, uniform, counter, words, ring, day, 
         if mood_drive.size:
             drive += mood_drive[i]
         episode = episode_today(in_episode[i], drive, frailty[i], u_episode[i], c)
+        remitted[i] = in_episode[i] and not episode
         in_episode[i] = episode
         relief = mood_relief[i] if mood_relief.size else F0
         mood[i] = mood_today(mood[i], pain[i], sleep[i], mood_setpoint[i], episode, relief, z_mood[i], c)
@@ -628,7 +630,7 @@ def chunk_day(s, w, m, c, k, chunk, normal, uniform, counter, words, ring, day, 
             opioid_exposure[i] = clip(exposure_set[i], F0, F1)
         target = dependence_target(opioid_exposure[i], susceptibility[i], c)
         opioid_dependence[i] = relax(opioid_dependence[i], target, c.dependence_rate)
-        depression_scar[i] = scar_today(depression_scar[i], in_episode[i], c)
+        depression_scar[i] = scar_today(depression_scar[i], remitted[i], c)
     # 6. care-seeking, after today's pain, mood and sleep
     for i in range(size):
         in_care[i] = care_today(in_care[i], pain[i], mood[i], sleep_recent[i], female[i], u_care[i], c)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from simulation.declare import ParamGroup, param
+from simulation.declare import CALIBRATE_COMMAND, ParamGroup, param
 from simulation.edges import edge
 
 if TYPE_CHECKING:  # types only: the rules import nothing more at run time
@@ -246,15 +246,19 @@ class MechanismParams(ParamGroup):
         doc="Timescale over which opioid exposure becomes dependence, and dependence fades.",
     )
     # The scar of past depression (issue: depression's course has memory)
-    scar_rise_per_year: float = param(
-        1.0,
+    scar_per_episode: float = param(
+        0.439,
         lo=0.0,
-        hi=10.0,
-        unit="scar per year in an episode",
-        basis="assumption",
-        source="assumption; seed 003 (sustained hypercortisolism, hippocampal atrophy); Hardeveld et al. 2010 "
-        "(each episode raises the risk of the next)",
-        doc="Edge depressive episode -> scar: growth of the scar per year spent in an episode.",
+        hi=1.0,
+        unit="scar per remitted episode",
+        basis="calibrated",
+        fitted_to=CALIBRATE_COMMAND,
+        source="Hardeveld et al. 2010 (the risk of recurrence rises with the number of past episodes and falls "
+        "with the time since recovery); seed 003 (hippocampal atrophy and failed cortisol feedback outlast an "
+        "episode); seed 001 (depression at time 1 predicts back pain 9 years later)",
+        doc="Edge depressive episode -> scar: the step an episode leaves when it remits. The scar counts "
+        "episodes, not time spent in one, and starts when the episode ends, so what it drives comes after "
+        "remission: a person still in a long episode carries no scar of it yet.",
     )
     scar_timescale_days: float = param(
         730.0,
@@ -410,7 +414,7 @@ EDGES = (
     edge(
         "in_episode",
         "depression_scar",
-        "mechanisms.scar_rise_per_year",
+        "mechanisms.scar_per_episode",
         min_effect=0.022,
         mechanism="episodes leave a lasting mark",
         cites="seed 003; Hardeveld et al. 2010",

@@ -30,7 +30,7 @@ class MoodParams(ParamGroup):
     """Onset and remission of depressive episodes (what raises onset, how remission varies) and the daily symptoms."""
 
     onset_rate_per_year: float = param(
-        0.01131,
+        0.01237,
         lo=0.0,
         hi=1.0,
         unit="per year",
@@ -40,7 +40,7 @@ class MoodParams(ParamGroup):
         doc="Episode onset hazard of a person with zero drive (no pain, good sleep, average traits).",
     )
     remission_rate_per_year: float = param(
-        26.21,
+        22.75,
         lo=0.1,
         hi=40.0,
         unit="per year",
@@ -60,7 +60,7 @@ class MoodParams(ParamGroup):
         doc="How strongly the drive lengthens an episode: remission hazard x exp(-slowing x drive).",
     )
     onset_from_pain: float = param(
-        0.1843,
+        0.2694,
         lo=0.0,
         hi=5.0,
         unit="log hazard per 10 NRS points",
@@ -115,7 +115,7 @@ class MoodParams(ParamGroup):
         doc="Edge social invalidation -> low mood.",
     )
     onset_from_scar: float = param(
-        0.6321,
+        0.287,
         lo=0.0,
         hi=6.0,
         unit="log hazard per unit scar",
@@ -126,7 +126,7 @@ class MoodParams(ParamGroup):
         doc="Edge past depression (scar) -> low mood: recurrence depends on the history of episodes.",
     )
     remission_heterogeneity: float = param(
-        0.9392,
+        0.9361,
         lo=0.0,
         hi=3.0,
         unit="SD of log remission hazard",
@@ -145,7 +145,7 @@ class MoodParams(ParamGroup):
         doc="Edge opioid dependence -> low mood.",
     )
     vulnerability_per_sd: float = param(
-        0.4413,
+        0.4359,
         lo=0.0,
         hi=2.0,
         unit="log hazard per SD",
@@ -318,7 +318,7 @@ EDGES = (
         "depression_scar",
         "in_episode",
         "mood.onset_from_scar",
-        min_effect=0.002,
+        min_effect=0.00065,
         mechanism="recurrence depends on past episodes",
         cites="Hardeveld et al. 2010; seed 003",
     ),

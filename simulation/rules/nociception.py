@@ -21,7 +21,7 @@ class NociceptionParams(ParamGroup):
     """Tissue nociception: its set point's risk factors and how flares come and go around it."""
 
     log_median: float = param(
-        -0.6527,
+        -0.6728,
         lo=-3.0,
         hi=2.0,
         unit="ln NRS points",
@@ -31,7 +31,7 @@ class NociceptionParams(ParamGroup):
         doc="Population median of the nociception set point, log scale.",
     )
     between_person_sd: float = param(
-        0.549,
+        0.4819,
         lo=0.0,
         hi=2.0,
         unit="ln NRS points",
@@ -41,7 +41,7 @@ class NociceptionParams(ParamGroup):
         doc="Spread of set points between people not explained by the named risk factors.",
     )
     within_person_sd: float = param(
-        0.5836,
+        0.5764,
         lo=0.0,
         hi=2.0,
         unit="ln NRS points",
@@ -51,7 +51,7 @@ class NociceptionParams(ParamGroup):
         doc="Stationary spread of a person's nociception around their set point (flares, recovery).",
     )
     timescale_days: float = param(
-        1092,
+        1037,
         lo=7.0,
         hi=3650.0,
         unit="days",

@@ -42,7 +42,7 @@ class PainParams(ParamGroup):
         doc="Day-to-day fluctuation of pain not explained by the model.",
     )
     from_poor_sleep: float = param(
-        0.9638,
+        0.9311,
         lo=0.0,
         hi=2.0,
         unit="amplification per unit poor sleep",
@@ -52,14 +52,16 @@ class PainParams(ParamGroup):
         doc="Edge poor sleep -> next-day pain: amplification per unit of last night's poor sleep.",
     )
     from_mood: float = param(
-        0.2979,
+        0.15,
         lo=0.0,
         hi=2.0,
         unit="amplification per unit mood severity",
         basis="calibrated",
         source="seed 002 (depression lowers pain thresholds); seed 000, seed 003",
-        fitted_to=CALIBRATE_COMMAND + " (the earlier fit's 0.77 was set by hand to 0.3, variant B of "
-        "calibration/association_tension.py; the refit started there and kept it)",
+        fitted_to=CALIBRATE_COMMAND + "; then set by hand from the fit's 0.217 to 0.15, with central.from_scar: "
+        "less of today's pain from today's mood keeps back pain among the depressed (MIDUS) in band while "
+        "past depression starts more new pain",
+        hand_set=True,
         doc="Edge low mood -> pain: amplification per unit of depressive-symptom severity.",
     )
     from_sensitisation: float = param(

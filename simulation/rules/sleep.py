@@ -25,7 +25,7 @@ class SleepParams(ParamGroup):
     """A person's usual sleep, what disturbs it each night, and how the ISI reads it."""
 
     setpoint_mean: float = param(
-        0.1576,
+        0.1561,
         lo=0.0,
         hi=0.8,
         unit="0-1 poor sleep",
