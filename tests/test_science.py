@@ -426,24 +426,29 @@ def test_depression_recurs(episode_history):
     assert risk_after > 1.5 * risk_never, f"{risk_after:.3f} after an episode vs {risk_never:.3f} never"
 
 
-def _onset_hazard_ratio(parameters) -> float:
-    """Daily hazard of a new depressive episode for people out of an episode who carry a scar of
-    past episodes (scar >= 0.1) over the hazard for people with almost none (scar < 0.01), over
-    six years of 20k people."""
+def _hazard_ratio_by_scar(parameters, seed: int, years: int, state: str, min_events: int) -> float:
+    """Daily hazard of `state` (an episode flag of PopulationState) switching on, for people out of
+    it and out of a depressive episode who carry a scar of past episodes (scar >= 0.1), over the
+    hazard for such people with almost none (scar < 0.01), over `years` years of 20k people."""
     scenario = Scenario(population=20_000, parameters=parameters, outputs={"record_every_days": 365})
-    model = PainCycleModel(scenario, seed=21, agent_views=False)
+    model = PainCycleModel(scenario, seed=seed, agent_views=False)
     s = model.state
     onsets, days = np.zeros(2), np.zeros(2)
-    for _ in range(6 * 365):
-        out = ~s.in_episode
-        groups = (out & (s.depression_scar >= 0.1), out & (s.depression_scar < 0.01))
+    for _ in range(years * 365):
+        at_risk = ~s.in_episode & ~getattr(s, state)
+        groups = (at_risk & (s.depression_scar >= 0.1), at_risk & (s.depression_scar < 0.01))
         model.step()
         for i, group in enumerate(groups):
             days[i] += group.sum()
-            onsets[i] += (group & s.in_episode).sum()
-    assert onsets.min() > 300, onsets
+            onsets[i] += (group & getattr(s, state)).sum()
+    assert onsets.min() > min_events, onsets
     rates = onsets / days
     return float(rates[0] / rates[1])
+
+
+def _onset_hazard_ratio(parameters) -> float:
+    """The scar's hazard ratio for a new depressive episode, over six years."""
+    return _hazard_ratio_by_scar(parameters, seed=21, years=6, state="in_episode", min_events=300)
 
 
 def test_recurrence_depends_on_history_through_the_scar():
@@ -505,19 +510,7 @@ def test_past_depression_raises_new_pain_after_remission():
     clearly."""
 
     def onset_ratio(parameters) -> float:
-        model = PainCycleModel(Scenario(population=20_000, parameters=parameters), seed=17, agent_views=False)
-        s = model.state
-        onsets, days = np.zeros(2), np.zeros(2)
-        for _ in range(2 * 365):
-            at_risk = ~s.in_episode & ~s.in_central_pain
-            groups = (at_risk & (s.depression_scar >= 0.1), at_risk & (s.depression_scar < 0.01))
-            model.step()
-            for i, group in enumerate(groups):
-                days[i] += group.sum()
-                onsets[i] += (group & s.in_central_pain).sum()
-        assert onsets.min() > 100, onsets
-        rates = onsets / days
-        return float(rates[0] / rates[1])
+        return _hazard_ratio_by_scar(parameters, seed=17, years=2, state="in_central_pain", min_events=100)
 
     with_scar = onset_ratio({})
     without = onset_ratio({"central": {"from_scar": 0.0}})
