@@ -70,13 +70,20 @@ DEFAULT_MEASURES = (
 )
 
 
+def years_axis(data: pd.DataFrame) -> alt.X:
+    """Time on x, from the first record to the last: Vega's "nice" rounding would run a 3-year
+    run's axis on to 3.5 years, past the data."""
+    domain = [float(data["year"].min()), float(data["year"].max())]
+    return alt.X("year:Q", title="Years since the start of the run", scale=alt.Scale(domain=domain, nice=False))
+
+
 def prevalence_chart(
     series: pd.DataFrame, measures: list[str] | None = None, title: str = "", subtitle: str = ""
 ) -> alt.Chart:
     """Prevalence over time: mean across replicates with its 95% interval as a band."""
     measures = list(measures or DEFAULT_MEASURES)
     data = band(series, measures)
-    x = alt.X("year:Q", title="Years since the start of the run")
+    x = years_axis(data)
     color = alt.Color("label:N", title=None, sort=[label_of(m) for m in measures],
                       scale=alt.Scale(range=list(PALETTE)), legend=alt.Legend(orient="right"))  # fmt: skip
     lines = (
@@ -201,7 +208,7 @@ def trajectories_chart(
         data[col] = data[col] * scale
     data["panel"] = data["measure"].map(panel_title)
     names = list(dict.fromkeys(series["scenario"]))
-    x = alt.X("year:Q", title="Years since the start of the run")
+    x = years_axis(data)
     color = alt.Color("scenario:N", scale=scenario_colours(names, reference), title="Scenario")
     base = alt.Chart(data)
     layers = [

@@ -35,3 +35,14 @@ def test_subtitle_names_population_years_replicates_and_interval():
     assert context(20_000, 10.0, 5) == ("20,000 simulated adults, 10 years, 5 replicates; band: 95% t-interval "
                                         "across replicates (logit scale for shares)")  # fmt: skip
     assert "fewer than 5 replicates" in context(20_000, 1.0, 4)
+
+
+def test_time_axis_ends_where_the_run_ends():
+    """A 3-year run's axis runs 0-3 years, not on to Vega's "nice" 3.5 (the gallery showed the gap)."""
+    from simulation.charts import DAYS_PER_YEAR, prevalence_chart
+
+    days = [0, 365, 730, round(3 * DAYS_PER_YEAR)]
+    series = pd.DataFrame([{"replicate": r, "day": d, "chronic_pain": 0.2} for r in range(2) for d in days])
+    x = prevalence_chart(series, ["chronic_pain"]).to_dict()["layer"][0]["encoding"]["x"]
+    assert x["scale"]["nice"] is False
+    assert x["scale"]["domain"] == [0.0, days[-1] / DAYS_PER_YEAR]
