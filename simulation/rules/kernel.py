@@ -569,7 +569,6 @@ def chunk_day(s, w, m, c, k, chunk, normal, uniform, counter, words, ring, day, 
     pain_days, pain_days_midus, bad_nights = w.pain_days[lo:hi], w.pain_days_midus[lo:hi], w.bad_nights[lo:hi]
     low_mood_run, last_mde_day = w.low_mood_run[lo:hi], w.last_mde_day[lo:hi]
     nociception = np.empty(size, np.float32)  # today's tissue nociception, NRS points
-    remitted = np.empty(size, np.bool_)  # whose depressive episode ended today
     # 1. tissue nociception drifts; a central pain episode starts or ends (yesterday's states drive it)
     for i in range(size):
         log_now = nociception_today(log_nociception[i], nociception_setpoint[i], z_nociception[i], c)
@@ -597,7 +596,9 @@ def chunk_day(s, w, m, c, k, chunk, normal, uniform, counter, words, ring, day, 
         if mood_drive.size:
             drive += mood_drive[i]
         episode = episode_today(in_episode[i], drive, frailty[i], u_episode[i], c)
-        remitted[i] = in_episode[i] and not episode
+        # the scar of a remitting episode: nothing later today reads it, so it moves here, not in
+        # step 5 with the other slow states (the references update it there: the same numbers)
+        depression_scar[i] = scar_today(depression_scar[i], in_episode[i] and not episode, c)
         in_episode[i] = episode
         relief = mood_relief[i] if mood_relief.size else F0
         mood[i] = mood_today(mood[i], pain[i], sleep[i], mood_setpoint[i], episode, relief, z_mood[i], c)
@@ -630,7 +631,6 @@ def chunk_day(s, w, m, c, k, chunk, normal, uniform, counter, words, ring, day, 
             opioid_exposure[i] = clip(exposure_set[i], F0, F1)
         target = dependence_target(opioid_exposure[i], susceptibility[i], c)
         opioid_dependence[i] = relax(opioid_dependence[i], target, c.dependence_rate)
-        depression_scar[i] = scar_today(depression_scar[i], remitted[i], c)
     # 6. care-seeking, after today's pain, mood and sleep
     for i in range(size):
         in_care[i] = care_today(in_care[i], pain[i], mood[i], sleep_recent[i], female[i], u_care[i], c)
