@@ -4,6 +4,10 @@
 
 One target function per mechanism in `simulation.rules.kernel`, each naming its inputs; the
 targets are saturating (clipped to 0-1), so no loop through the slow states can run away however the fast states move.
+
+The scar of past depression is the exception: it does not relax toward a target but counts
+episodes, taking a step of `scar_per_episode` each time one remits and fading over
+`scar_timescale_days` (kept at most 1), so what it drives comes after an episode, not during it.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ Depression persists and recurs rather than reverting to a mean, so mood has two 
   person's trait liability plus the drives of the causal graph (pain, poor sleep, HPA load,
   inflammation, withdrawal, invalidation, opioid dependence, and the scar of past episodes); the
   same drives slow remission. People differ in how fast their episodes remit (a chronic tail), and
-  episodes leave a scar that fades over years (`simulation.rules.mechanisms`), so the risk of a
+  each episode leaves a scar when it remits, which fades over years (`simulation.rules.mechanisms`), so the risk of a
   new episode depends on how many episodes a person had and how recently: memory, not a fixed
   trait alone.
 - daily symptom severity (0-1; PHQ-9 = 27 x severity) that relaxes toward a target raised by the
