@@ -134,8 +134,9 @@ def episode_drive(state: PopulationState, p: MoodParams, mods: Modifiers | None 
 
 def update_mood(
     state: PopulationState, p: MoodParams, noise: np.ndarray, uniform: np.ndarray, mods: Modifiers | None = None
-) -> None:
-    """Switch episodes on or off with today's hazards, then move today's symptoms.
+) -> np.ndarray:
+    """Switch episodes on or off with today's hazards, then move today's symptoms. Returns who
+    remitted today (for the scar, `update_scar`).
 
     Treatments shift the episode drive (`mods.mood_drive`, log-hazard units: lower onset, faster
     remission) and relieve a fraction of the symptom target (`mods.mood_relief`).
@@ -152,7 +153,7 @@ def update_mood(
     # Switch when the day's uniform draw falls below P(event within the day).
     hazard = np.exp(log_hazard, out=log_hazard)
     switch = uniform < probability_within_day(hazard, out=hazard)
-    state.remitted_today = state.in_episode & switch  # for the scar (`update_scar`)
+    remitted = state.in_episode & switch
     np.logical_xor(state.in_episode, switch, out=state.in_episode)
 
     target = (p.symptoms_from_pain / 10.0) * state.pain
@@ -167,6 +168,7 @@ def update_mood(
     mood += target
     mood += np.float32(p.noise_sd) * noise
     np.clip(mood, 0.0, 1.0, out=mood)
+    return remitted
 
 
 # -- sleep.py -------------------------------------------------------------------------------------
@@ -247,13 +249,13 @@ def update_opioid_dependence(state: PopulationState, p: MechanismParams, mods: M
     _relax(state.opioid_dependence, target, p.dependence_timescale_days)
 
 
-def update_scar(state: PopulationState, p: MechanismParams) -> None:
+def update_scar(state: PopulationState, p: MechanismParams, remitted: np.ndarray) -> None:
     """A leaky count of past episodes: it takes a step of `scar_per_episode` when an episode remits,
     fades with `scar_timescale_days`, and is kept in 0-1. More episodes, and more recent ones, leave
     a deeper scar: the memory recurrence depends on."""
     scar = state.depression_scar
     scar *= np.float32(1.0 - relaxation_per_day(p.scar_timescale_days))
-    scar += np.float32(p.scar_per_episode) * state.remitted_today
+    scar += np.float32(p.scar_per_episode) * remitted
     np.minimum(scar, np.float32(1.0), out=scar)
 
 
@@ -261,7 +263,9 @@ def _scale(mods: Modifiers | None, name: str) -> np.ndarray | None:
     return None if mods is None else getattr(mods, name)
 
 
-def update_mechanisms(state: PopulationState, p: MechanismParams, mods: Modifiers | None = None) -> None:
+def update_mechanisms(
+    state: PopulationState, p: MechanismParams, remitted: np.ndarray, mods: Modifiers | None = None
+) -> None:
     update_hpa(state, p, mods)
     update_sensitisation(state, p)
     update_inflammation(state, p, mods)
@@ -269,7 +273,7 @@ def update_mechanisms(state: PopulationState, p: MechanismParams, mods: Modifier
     update_withdrawal(state, p, mods)
     update_invalidation(state, p)
     update_opioid_dependence(state, p, mods)
-    update_scar(state, p)
+    update_scar(state, p, remitted)
 
 
 # -- care.py --------------------------------------------------------------------------------------
@@ -289,9 +293,9 @@ def advance_day(state, params, noise, mods=None) -> None:
     update_nociception(state, params.nociception, noise.normal[0])
     update_central_pain(state, params.central, noise.uniform[1])
     update_pain(state, params.pain, noise.normal[1], mods, central_nociception(state, params.central))
-    update_mood(state, params.mood, noise.normal[2], noise.uniform[0], mods)
+    remitted = update_mood(state, params.mood, noise.normal[2], noise.uniform[0], mods)
     update_sleep(state, params.sleep, noise.normal[3], mods)
-    update_mechanisms(state, params.mechanisms, mods)
+    update_mechanisms(state, params.mechanisms, remitted, mods)
     update_care(state, params.care, noise.uniform[2])
 
 

@@ -26,7 +26,8 @@ by today's mood (B), central pain started during an episode (C), central pain st
 through the scar an episode leaves when it remits (D), both (E), how long central pain lasts (F),
 and the strength of the during-episode and after-episode paths (G, H). The first row is the
 calibration's fit (`calibration/fitted.yaml`); every other row starts from the shipped defaults,
-which are that fit with two values set by hand (`HAND_SET`; README, Calibration and validation).
+which are that fit (rounded to four figures by `painsim apply-fit`) with two values set by hand
+(README, Calibration and validation).
 The values are experiments, not fits: nothing here changes the shipped defaults.
 """
 
@@ -42,11 +43,9 @@ from simulation.validation import load_targets, measure, validation_table
 FIT = "calibration/fitted.yaml"
 POPULATION = 20_000
 REPLICATES = 2
-# The values set by hand after the fit (README, Calibration and validation): every row but "fit"
-# starts from the shipped defaults these make.
-HAND_SET = {"central.from_scar": 3.75, "pain.from_mood": 0.15}
+Shipped = Callable[[str], float]  # a parameter's shipped default, by its dotted name
 
-VARIANTS: dict[str, tuple[str, dict[str, float] | Callable[[dict[str, float]], dict[str, float]]]] = {
+VARIANTS: dict[str, tuple[str, dict[str, float] | Callable[[Shipped], dict[str, float]]]] = {
     "fit": ("calibration/fitted.yaml, the last CMA-ES fit", {}),
     "shipped": ("the shipped defaults: the fit with two values set by hand", {}),
     "A": ("MIDUS read as the diagnosis (a perfect screen)",
@@ -61,13 +60,13 @@ VARIANTS: dict[str, tuple[str, dict[str, float] | Callable[[dict[str, float]], d
           {"central.from_depression": 0.0, "central.from_scar": 0.0}),
     "F": ("central pain episodes as short as the previous structure's fit (remission 0.68 a year; onset raised "
           "in proportion, so as many people are in one)",
-          lambda fit: {"central.remission_rate_per_year": 0.6823,
-                       "central.onset_rate_per_year": fit["central.onset_rate_per_year"] * 0.6823
-                       / fit["central.remission_rate_per_year"]}),
+          lambda shipped: {"central.remission_rate_per_year": 0.6823,
+                           "central.onset_rate_per_year": shipped("central.onset_rate_per_year") * 0.6823
+                           / shipped("central.remission_rate_per_year")}),
     "G": ("depression -> central pain onset at the top of its range, during the episode only",
           {"central.from_depression": 4.0}),
     "H": ("a scar step twice as deep",
-          lambda fit: {"mechanisms.scar_per_episode": min(2 * fit["mechanisms.scar_per_episode"], 1.0)}),
+          lambda shipped: {"mechanisms.scar_per_episode": min(2 * shipped("mechanisms.scar_per_episode"), 1.0)}),
 }  # fmt: skip
 
 COLUMNS = {
@@ -89,8 +88,11 @@ def main() -> None:
     base = load_scenario("scenarios/baseline.yaml").model_copy(
         update={"population": POPULATION, "replicates": REPLICATES}
     )
-    fit = read_fit(FIT)
-    base = with_parameters(base, fit)  # variants are read against the calibration's fit
+
+    def shipped(path: str) -> float:
+        group, _, name = path.partition(".")
+        return getattr(getattr(base.parameters, group), name)
+
     bands = {t.name: t.band for t in targets.targets}
     print(__doc__.split("Run from")[0].strip().replace('"""', ""))
     print(f"\n{POPULATION:,} people, {REPLICATES} replicates, seed {base.seed}; targets' bands in the header.\n")
@@ -99,8 +101,7 @@ def main() -> None:
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for name, (what, values) in VARIANTS.items():
-        values = values(fit) if callable(values) else values
-        values = values if name == "fit" else {**HAND_SET, **values}
+        values = read_fit(FIT) if name == "fit" else values(shipped) if callable(values) else values
         table = validation_table(targets, measure(with_parameters(base, values), targets, jobs=2)).set_index("name")
         fitted = table[table["role"] == "fit"]
         inside = fitted["simulated"].between(fitted["band_low"], fitted["band_high"])

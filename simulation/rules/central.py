@@ -146,7 +146,7 @@ EDGES = (
         "depression_scar",
         "in_central_pain",
         "central.from_scar",
-        min_effect=0.0011,
+        min_effect=0.0079,
         mechanism="past depression raises future pain",
         cites="seed 001, seed 003",
     ),
