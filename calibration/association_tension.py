@@ -1,6 +1,6 @@
 """The pain-depression association read two ways, and what MIDUS's screening interview changes.
 
-Run from the repository root (about 5 minutes on 2 cores):
+Run from the repository root (about a minute and a half on 2 cores):
 
     python calibration/association_tension.py > calibration/association_tension.md
 
