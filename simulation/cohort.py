@@ -94,12 +94,19 @@ def prevalence_ratio(outcome: np.ndarray, exposure: np.ndarray, covariates: pd.D
     return float(np.exp(beta)), float(np.exp(beta - 1.96 * se)), float(np.exp(beta + 1.96 * se))
 
 
-def risk_ratio(event: np.ndarray, exposed: np.ndarray) -> float:
-    """Risk of `event` among the exposed over the risk among the unexposed."""
-    if exposed.all() or not exposed.any():
-        return float("nan")
-    unexposed_risk = event[~exposed].mean()
-    return float(event[exposed].mean() / unexposed_risk) if unexposed_risk > 0 else float("nan")
+def risk_ratio(event: np.ndarray, exposed: np.ndarray) -> tuple[float, float, float]:
+    """Risk of `event` among the exposed over the risk among the unexposed, with its 95% confidence
+    interval (Katz's, on the log scale). NaN when a group is empty or the unexposed have no events;
+    no interval when the exposed have none (the ratio is then 0)."""
+    n1, n0 = int(exposed.sum()), int((~exposed).sum())
+    a, c = int(event[exposed].sum()), int(event[~exposed].sum())
+    if not (n1 and n0 and c):
+        return float("nan"), float("nan"), float("nan")
+    ratio = (a / n1) / (c / n0)
+    if not a:
+        return 0.0, float("nan"), float("nan")
+    se = np.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n0)
+    return float(ratio), float(ratio * np.exp(-1.96 * se)), float(ratio * np.exp(1.96 * se))
 
 
 def _share(flags: np.ndarray, among: np.ndarray) -> float:
@@ -164,10 +171,10 @@ class CohortResult:
         out["persistence_chronic_pain_4y"] = _share(self.wave(4.0, "chronic_pain"), cp)
         poor_sleep = t1["clinical_insomnia"].to_numpy()
         missing = self.incidence_years not in self.waves
-        out["rr_new_chronic_pain_given_depression"] = np.nan if missing else risk_ratio(at_incidence[free], dep[free])
-        out["rr_new_chronic_pain_given_poor_sleep"] = (
-            np.nan if missing else risk_ratio(at_incidence[free], poor_sleep[free])
-        )
+        for name, exposure in (("depression", dep), ("poor_sleep", poor_sleep)):
+            key = f"rr_new_chronic_pain_given_{name}"
+            ratio = (np.nan,) * 3 if missing else risk_ratio(at_incidence[free], exposure[free])
+            out[key], out[f"{key}_low"], out[f"{key}_high"] = ratio
 
         ins = t1["insomnia"].to_numpy()
         ins1 = self.wave(1.0, "insomnia")

@@ -39,11 +39,16 @@ def test_a_planted_odds_ratio_comes_back_out():
     assert low < 2.5 < high and ratio == pytest.approx(2.5, rel=0.1)
 
 
-def test_risk_ratio():
+def test_risk_ratio_and_its_interval():
     event = np.array([1, 1, 0, 0, 1, 0, 0, 0], bool)
     exposed = np.array([1, 1, 1, 1, 0, 0, 0, 0], bool)
-    assert risk_ratio(event, exposed) == pytest.approx(0.5 / 0.25)
-    assert np.isnan(risk_ratio(event, np.ones(8, bool)))
+    ratio, low, high = risk_ratio(event, exposed)
+    assert ratio == pytest.approx(0.5 / 0.25)
+    # Katz: SE of log RR = sqrt(1/2 - 1/4 + 1/1 - 1/4) = 1
+    assert (low, high) == pytest.approx((2.0 * np.exp(-1.96), 2.0 * np.exp(1.96)))
+    assert np.isnan(risk_ratio(event, np.ones(8, bool))[0])
+    assert np.isnan(risk_ratio(event & exposed, exposed)[0])  # no unexposed events: no ratio
+    assert risk_ratio(event & ~exposed, exposed)[0] == 0.0  # no exposed events: 0, without an interval
 
 
 def test_independent_pain_and_depression_give_an_odds_ratio_near_one():
